@@ -1,0 +1,3 @@
+from batteryloop.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""Reference data files (CSV/TOML), each number with its source and date."""

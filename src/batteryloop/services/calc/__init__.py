@@ -1,0 +1,45 @@
+"""Registry of offline calculators, by topic (``batteryloop calc <topic>``, ``/v1/calc/<topic>``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from batteryloop.services.calc.base import CalcItemError, Calculator, FieldProblem
+from batteryloop.services.calc.chemistry import CALCULATOR as _CHEMISTRY
+
+CALCULATORS: dict[str, Calculator] = {c.topic: c for c in (_CHEMISTRY,)}
+
+
+def get_calculator(topic: str) -> Calculator:
+    """Return the calculator for ``topic`` or raise :class:`CalcItemError` listing the known topics."""
+    try:
+        return CALCULATORS[topic]
+    except KeyError:
+        known = ", ".join(sorted(CALCULATORS))
+        raise CalcItemError(
+            "Unknown calculation topic",
+            [FieldProblem(field="topic", reason=f"no calculator named {topic!r}; known topics: {known}")],
+        ) from None
+
+
+def run_document(topic: str, document: Any) -> tuple[Any, int]:
+    """Run a calculator on an object (object out) or a list (list out, errors in place of failed items).
+
+    Returns:
+        The output document and the number of failed items.
+    """
+    calculator = get_calculator(topic)
+    if isinstance(document, list):
+        results: list[Any] = []
+        failed = 0
+        for item in document:
+            try:
+                results.append(calculator.run(item))
+            except CalcItemError as exc:
+                failed += 1
+                results.append({"error": exc.as_dict()})
+        return results, failed
+    return calculator.run(document), 0
+
+
+__all__ = ["CALCULATORS", "CalcItemError", "Calculator", "get_calculator", "run_document"]

@@ -1,0 +1,60 @@
+"""The SQL form of the sharing rules in :mod:`batteryloop.domain.access` (deny by default).
+
+Every repository that reads another organisation's data builds its ``readable_by(actor)`` statement on
+:func:`readable_owner_ids`; a property test checks it against :func:`batteryloop.domain.access.check_may_read`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Select, and_, literal, or_, select, union
+from sqlalchemy.orm import aliased
+
+from batteryloop.domain.access import Actor
+from batteryloop.domain.organization import DataCategory
+from batteryloop.storage.tables import ConsortiumMemberRow, OrganizationRow, SharingRuleRow
+
+_NOBODY = uuid.UUID(int=0)
+
+
+# Aliases are built once: making them per call costs more than the query itself on the hot read path.
+_MINE = aliased(ConsortiumMemberRow, name="mine")
+_THEIRS = aliased(ConsortiumMemberRow, name="theirs")
+_OWNER = aliased(ConsortiumMemberRow, name="owner")
+_READER = aliased(ConsortiumMemberRow, name="reader")
+
+
+def fellow_member_ids(org_id: uuid.UUID) -> Select[uuid.UUID]:
+    """Organisations sharing at least one consortium with ``org_id`` (itself included when a member)."""
+    mine, theirs = _MINE, _THEIRS
+    return (
+        select(theirs.organization_id)
+        .join(mine, mine.consortium_id == theirs.consortium_id)
+        .where(mine.organization_id == org_id)
+    )
+
+
+def readable_owner_ids(actor: Actor, category: DataCategory) -> Select[uuid.UUID]:
+    """Organisations whose data of ``category`` the actor may read: its own, plus what agreements open."""
+    if actor.system:
+        return select(OrganizationRow.id)
+    if actor.org_id is None or actor.org_kind is None:
+        return select(literal(_NOBODY, type_=OrganizationRow.id.type)).where(literal(False))
+    owner, reader = _OWNER, _READER
+    rule = SharingRuleRow
+    shared = (
+        select(owner.organization_id)
+        .join(reader, and_(reader.consortium_id == owner.consortium_id, reader.organization_id == actor.org_id))
+        .join(
+            rule,
+            and_(
+                rule.consortium_id == owner.consortium_id,
+                rule.category == category.value,
+                or_(rule.provider_org_id.is_(None), rule.provider_org_id == owner.organization_id),
+                or_(rule.grantee_org_id == actor.org_id, rule.grantee_kind == actor.org_kind.value),
+            ),
+        )
+    )
+    own = select(literal(actor.org_id, type_=OrganizationRow.id.type))
+    return select(union(own, shared).subquery().c[0])

@@ -1,0 +1,174 @@
+"""Tenant isolation over every route of the app's own route table (new routes are covered automatically).
+
+Each route is called anonymously and as an organisation outside the demo consortium, aimed at the demo
+members' resources. Anonymous callers get 401 (API) or a redirect to sign-in (pages); the outsider gets
+401/403/404, and no answer to either carries a name or id of the demo consortium that the caller did not send.
+A new route fails this test until it is given a request body (writes) and its path parameters are known.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import select
+from starlette.routing import Mount, Route
+
+from batteryloop.storage.tables import ApiKeyRow, MemberRow
+from tests.conftest import auth
+
+#: Routes any caller may use: they hold no tenant data.
+PUBLIC = {
+    ("GET", "/healthz"),
+    ("GET", "/docs"),
+    ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/openapi.json"),
+    ("GET", "/v1/calc"),
+    ("POST", "/v1/calc/{topic}"),
+    ("GET", "/signin"),
+    ("POST", "/signin"),
+    ("POST", "/signout"),
+}
+
+#: Routes that list only the caller's own world: an outsider gets 200 with its own data, never the target's.
+OWN_SCOPE = {
+    ("GET", "/v1/me"),
+    ("GET", "/v1/organizations"),
+    ("GET", "/v1/consortia"),
+    ("POST", "/v1/consortia"),
+    ("GET", "/v1/audit-events"),
+    ("GET", "/"),
+}
+
+
+def bodies(target: dict[str, str]) -> dict[tuple[str, str], object]:
+    """A valid body for every write route, aimed at the target's resources."""
+    return {
+        ("PATCH", "/v1/organizations/{organization_id}"): {"name": "Taken Over"},
+        ("POST", "/v1/organizations/{organization_id}/members"): {"name": "Mallory", "role": "admin"},
+        ("POST", "/v1/keys"): {"member_id": target["member_id"]},
+        ("POST", "/v1/consortia"): {"name": f"Own loop {uuid.uuid4().hex[:6]}"},
+        ("POST", "/v1/consortia/{consortium_id}/members"): {"organization_id": target["outsider_org_id"]},
+        ("POST", "/v1/consortia/{consortium_id}/sharing-rules"): {
+            "category": "economics",
+            "grantee_kind": "recycler",
+        },
+        ("POST", "/v1/calc/{topic}"): {"chemistry": "NMC811"},
+    }
+
+
+QUERY = {
+    ("DELETE", "/v1/consortia/{consortium_id}/sharing-rules"): {
+        "category": "passports",
+        "grantee_kind": "recycler",
+    },
+}
+
+
+def routes(app):
+    """Every (method, path) of the app, routers included (FastAPI includes routers lazily)."""
+    for ctx in iter_route_contexts(app.routes):
+        route = ctx.original_route
+        if isinstance(route, Mount):
+            continue  # static assets
+        assert isinstance(route, APIRoute | Route), f"unexpected route type {type(route)}"
+        for method in sorted(ctx.methods or ()):
+            if method != "HEAD":
+                yield method, ctx.path, isinstance(route, APIRoute) and route.include_in_schema
+
+
+@pytest.fixture
+def target(platform, world):
+    volt = world.org_ids["Voltavia Motors"]
+    with platform.store.uow() as uow:
+        member = uow.session.scalars(select(MemberRow).where(MemberRow.organization_id == volt)).first()
+        key = uow.session.scalars(select(ApiKeyRow).where(ApiKeyRow.organization_id == volt)).first()
+        members = list(uow.session.scalars(select(MemberRow)))
+        keys = list(uow.session.scalars(select(ApiKeyRow)))
+    secrets = set()
+    for name, org_id in world.org_ids.items():
+        secrets |= {name, str(org_id)}
+    secrets.add(str(world.consortium_id))
+    secrets |= {m.name for m in members if m.organization_id in world.org_ids.values()}
+    secrets |= {str(m.id) for m in members if m.organization_id in world.org_ids.values()}
+    secrets |= {str(k.id) for k in keys if k.organization_id in world.org_ids.values()}
+    secrets |= {k.prefix for k in keys if k.organization_id in world.org_ids.values()}
+    return {
+        "organization_id": str(volt),
+        "consortium_id": str(world.consortium_id),
+        "member_id": str(member.id),
+        "key_id": str(key.id),
+        "topic": "chemistry",
+        "outsider_org_id": str(world.outsider_org_id),
+        "secrets": secrets,
+    }
+
+
+def fill(path: str, target: dict) -> str:
+    def value(match: re.Match) -> str:
+        name = match.group(1).split(":")[0]
+        assert name in target, f"teach the isolation test which value to use for path parameter {name!r}"
+        return target[name]
+
+    return re.sub(r"\{([^}]+)\}", value, path)
+
+
+def leaks(text: str, sent: str, secrets: set[str]) -> set[str]:
+    return {s for s in secrets if s in text and s not in sent}
+
+
+def call(client, method, url, body, query, headers):
+    kwargs = {"headers": headers, "follow_redirects": False, "params": query}
+    if body is not None:
+        kwargs["json"] = body
+    return client.request(method, url, **kwargs)
+
+
+def test_every_route_is_isolated(app, client, world, target):
+    table = bodies(target)
+    checked = 0
+    sent = ""  # everything the callers sent so far: echoing a caller's own input (or its own audit trail) is no leak
+    outsider = auth(world.outsider_key)
+    for method, path, is_api in routes(app):
+        key = (method, path)
+        body = table.get(key)
+        if method in ("POST", "PUT", "PATCH") and is_api:
+            assert body is not None, f"add a valid body for {method} {path} to the isolation test"
+        url = fill(path, target)
+        sent += url + repr(body) + repr(QUERY.get(key))
+        for who, headers in (("anonymous", {}), ("outsider", outsider)):
+            r = call(client, method, url, body, QUERY.get(key), headers)
+            leaked = leaks(r.text + repr(dict(r.headers)), sent, target["secrets"])
+            assert not leaked, f"{who} {method} {path} leaked {sorted(leaked)[:3]}"
+            if key in PUBLIC:
+                continue
+            if who == "anonymous":
+                if is_api:
+                    assert r.status_code == 401, f"anonymous {method} {path} -> {r.status_code}"
+                    assert r.headers["content-type"] == "application/problem+json"
+                else:
+                    assert r.status_code in (303, 401, 403), f"anonymous {method} {path} -> {r.status_code}"
+                    if r.status_code == 303:
+                        assert r.headers["location"].startswith("/signin")
+            elif key not in OWN_SCOPE:
+                assert r.status_code in (401, 403, 404), f"outsider {method} {path} -> {r.status_code}: {r.text}"
+        checked += 1
+    assert checked >= 15  # the route table was really walked
+
+
+def test_fellow_non_admins_cannot_write_the_targets_resources(client, world, target):
+    fellow = auth(world.key("Nordkap Automotive", "operator"))
+    table = bodies(target)
+    for method, path in [
+        ("PATCH", "/v1/organizations/{organization_id}"),
+        ("POST", "/v1/organizations/{organization_id}/members"),
+        ("POST", "/v1/keys"),
+        ("DELETE", "/v1/keys/{key_id}"),
+        ("POST", "/v1/consortia/{consortium_id}/members"),
+        ("POST", "/v1/consortia/{consortium_id}/sharing-rules"),
+        ("DELETE", "/v1/consortia/{consortium_id}/sharing-rules"),
+    ]:
+        r = call(client, method, fill(path, target), table.get((method, path)), QUERY.get((method, path)), fellow)
+        assert r.status_code in (403, 404), f"{method} {path} -> {r.status_code}"
