@@ -28,7 +28,20 @@ class Settings(BaseSettings):
     public_base_url: str = Field(
         default="", description="Public URL of the server (used in QR codes and links); empty = derived"
     )
+    threads: int | None = Field(
+        default=None,
+        ge=1,
+        le=256,
+        description="Worker threads per process for database work. Default: 2 on SQLite (in-process work that the "
+        "GIL serialises; more threads only add tail latency, see bench/), 8 on PostgreSQL (network waits overlap)",
+    )
     secure_cookies: bool = Field(default=False, description="Mark session cookies Secure (behind HTTPS)")
+
+    @property
+    def effective_threads(self) -> int:
+        if self.threads is not None:
+            return self.threads
+        return 2 if self.database_url.startswith("sqlite") else 8
 
     @property
     def base_url(self) -> str:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from anyio import to_thread
 from fastapi import FastAPI
 
 from batteryloop import __version__
@@ -19,7 +24,17 @@ Authenticate with an API key: `Authorization: Bearer bl_…`. Every error is an 
 
 
 def create_api(platform: Platform) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = platform.settings.effective_threads
+        # Move everything built at start-up (modules, routes, statement caches) out of the collector's view:
+        # full collections then walk only request garbage, which keeps tail latency low (measured in bench/).
+        gc.collect()
+        gc.freeze()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="batteryloop",
         version=__version__,
         description=DESCRIPTION,
@@ -30,5 +45,8 @@ def create_api(platform: Platform) -> FastAPI:
     app.state.platform = platform
     problems.install(app)
     for module in (health, organization, consortium, calc):
-        app.include_router(module.router)
+        # Flat in the app's own table rather than include_router(): FastAPI now matches included routers
+        # through a layer of per-request bookkeeping that cost ~0.3 ms a request (measured with yappi).
+        for route in module.router.routes:
+            app.router.routes.append(route)
     return app

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select, and_, literal, or_, select, union
+from sqlalchemy import BindParameter, Select, Uuid, and_, bindparam, literal, or_, select, union
 from sqlalchemy.orm import aliased
 
 from batteryloop.domain.access import Actor
@@ -23,15 +23,20 @@ _MINE = aliased(ConsortiumMemberRow, name="mine")
 _THEIRS = aliased(ConsortiumMemberRow, name="theirs")
 _OWNER = aliased(ConsortiumMemberRow, name="owner")
 _READER = aliased(ConsortiumMemberRow, name="reader")
+_MEMBERS = ConsortiumMemberRow.__table__
+_MINE_T = _MEMBERS.alias("mine_t")
+_THEIRS_T = _MEMBERS.alias("theirs_t")
+
+#: The reader's organisation as a bound parameter, for statements built once and run many times.
+READER_ORG_ID = bindparam("reader_org_id", type_=Uuid())
 
 
-def fellow_member_ids(org_id: uuid.UUID) -> Select[uuid.UUID]:
+def fellow_member_ids(org_id: uuid.UUID | BindParameter[uuid.UUID]) -> Select[uuid.UUID]:
     """Organisations sharing at least one consortium with ``org_id`` (itself included when a member)."""
-    mine, theirs = _MINE, _THEIRS
     return (
-        select(theirs.organization_id)
-        .join(mine, mine.consortium_id == theirs.consortium_id)
-        .where(mine.organization_id == org_id)
+        select(_THEIRS_T.c.organization_id)
+        .join(_MINE_T, _MINE_T.c.consortium_id == _THEIRS_T.c.consortium_id)
+        .where(_MINE_T.c.organization_id == org_id)
     )
 
 

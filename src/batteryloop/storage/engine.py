@@ -30,7 +30,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    connection.connection.driver_connection.execute("BEGIN")  # straight to the driver: hot path
 
 
 def create_engine_for(url: str, *, echo: bool = False) -> Engine:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from batteryloop.api.deps import DEFAULT_LIMIT, ActorDep, CursorQuery, LimitQuery, UowDep
+from batteryloop.api.deps import DEFAULT_LIMIT, CallerDep, CursorQuery, LimitQuery
 from batteryloop.api.schemas.common import PROBLEM_RESPONSES
 from batteryloop.api.schemas.consortium import (
     AuditEventPage,
@@ -29,31 +29,36 @@ router = APIRouter(prefix="/v1", tags=["consortia"], responses=PROBLEM_RESPONSES
 
 
 @router.get("/consortia", response_model=ConsortiumPage)
-def list_consortia(
-    uow: UowDep, actor: ActorDep, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
+async def list_consortia(
+    call: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
 ) -> ConsortiumPage:
     """Consortia the caller's organisation belongs to."""
-    page = consortium_service.list_consortia(uow, actor, cursor=cursor, limit=limit)
+    page = await call.read(lambda uow, actor: consortium_service.list_consortia(uow, actor, cursor=cursor, limit=limit))
     return ConsortiumPage(items=[ConsortiumRead.model_validate(c) for c in page.items], next_cursor=page.next_cursor)
 
 
 @router.post("/consortia", response_model=ConsortiumRead, status_code=status.HTTP_201_CREATED)
-def create_consortium(body: ConsortiumCreate, uow: UowDep, actor: ActorDep) -> ConsortiumRead:
+async def create_consortium(body: ConsortiumCreate, call: CallerDep) -> ConsortiumRead:
     """Found a consortium convened by the caller's organisation (admins)."""
-    consortium = consortium_service.create_consortium(uow, actor, name=body.name, description=body.description)
+    consortium = await call(
+        lambda uow, actor: consortium_service.create_consortium(
+            uow, actor, name=body.name, description=body.description
+        )
+    )
     return ConsortiumRead.model_validate(consortium)
 
 
 @router.get("/consortia/{consortium_id}", response_model=ConsortiumRead)
-def read_consortium(consortium_id: uuid.UUID, uow: UowDep, actor: ActorDep) -> ConsortiumRead:
+async def read_consortium(consortium_id: uuid.UUID, call: CallerDep) -> ConsortiumRead:
     """One consortium the caller's organisation belongs to."""
-    return ConsortiumRead.model_validate(consortium_service.get_consortium(uow, actor, consortium_id))
+    consortium = await call.read(lambda uow, actor: consortium_service.get_consortium(uow, actor, consortium_id))
+    return ConsortiumRead.model_validate(consortium)
 
 
 @router.get("/consortia/{consortium_id}/overview", response_model=ConsortiumOverviewRead)
-def read_overview(consortium_id: uuid.UUID, uow: UowDep, actor: ActorDep) -> ConsortiumOverviewRead:
+async def read_overview(consortium_id: uuid.UUID, call: CallerDep) -> ConsortiumOverviewRead:
     """Members, the sharing agreement and what the caller may read of each member."""
-    view = consortium_service.overview(uow, actor, consortium_id)
+    view = await call.read(lambda uow, actor: consortium_service.overview(uow, actor, consortium_id))
     return ConsortiumOverviewRead(
         consortium=ConsortiumRead.model_validate(view.consortium),
         members=[
@@ -67,18 +72,18 @@ def read_overview(consortium_id: uuid.UUID, uow: UowDep, actor: ActorDep) -> Con
 
 
 @router.post("/consortia/{consortium_id}/members", response_model=OrganizationRead, status_code=status.HTTP_201_CREATED)
-def add_consortium_member(
-    consortium_id: uuid.UUID, body: ConsortiumMemberAdd, uow: UowDep, actor: ActorDep
+async def add_consortium_member(
+    consortium_id: uuid.UUID, body: ConsortiumMemberAdd, call: CallerDep
 ) -> OrganizationRead:
     """Admit an organisation (the convenor's admins)."""
-    org = consortium_service.add_member(uow, actor, consortium_id, body.organization_id)
+    org = await call(lambda uow, actor: consortium_service.add_member(uow, actor, consortium_id, body.organization_id))
     return OrganizationRead.model_validate(org)
 
 
 @router.get("/consortia/{consortium_id}/sharing-rules", response_model=list[SharingRuleRead])
-def list_sharing_rules(consortium_id: uuid.UUID, uow: UowDep, actor: ActorDep) -> list[SharingRuleRead]:
+async def list_sharing_rules(consortium_id: uuid.UUID, call: CallerDep) -> list[SharingRuleRead]:
     """The consortium's data-sharing agreement, clause by clause."""
-    view = consortium_service.overview(uow, actor, consortium_id)
+    view = await call.read(lambda uow, actor: consortium_service.overview(uow, actor, consortium_id))
     return [SharingRuleRead.model_validate(r) for r in view.rules]
 
 
@@ -87,19 +92,16 @@ def list_sharing_rules(consortium_id: uuid.UUID, uow: UowDep, actor: ActorDep) -
     response_model=SharingRuleRead,
     status_code=status.HTTP_201_CREATED,
 )
-def add_sharing_rule(
-    consortium_id: uuid.UUID, body: SharingRuleCreate, uow: UowDep, actor: ActorDep
-) -> SharingRuleRead:
+async def add_sharing_rule(consortium_id: uuid.UUID, body: SharingRuleCreate, call: CallerDep) -> SharingRuleRead:
     """Open a category of data to a kind of member or to one organisation."""
     rule = SharingRule(consortium_id=consortium_id, **body.model_dump())
-    return SharingRuleRead.model_validate(consortium_service.share(uow, actor, rule))
+    return SharingRuleRead.model_validate(await call(lambda uow, actor: consortium_service.share(uow, actor, rule)))
 
 
 @router.delete("/consortia/{consortium_id}/sharing-rules", status_code=status.HTTP_204_NO_CONTENT)
-def remove_sharing_rule(
+async def remove_sharing_rule(
     consortium_id: uuid.UUID,
-    uow: UowDep,
-    actor: ActorDep,
+    call: CallerDep,
     category: Annotated[DataCategory, Query()],
     provider_org_id: Annotated[uuid.UUID | None, Query()] = None,
     grantee_kind: Annotated[OrganizationKind | None, Query()] = None,
@@ -113,17 +115,20 @@ def remove_sharing_rule(
         grantee_kind=grantee_kind,
         grantee_org_id=grantee_org_id,
     )
-    consortium_service.unshare(uow, actor, rule)
+    await call(lambda uow, actor: consortium_service.unshare(uow, actor, rule))
 
 
 @router.get("/audit-events", response_model=AuditEventPage, tags=["audit"])
-def list_audit_events(
-    uow: UowDep,
-    actor: ActorDep,
+async def list_audit_events(
+    call: CallerDep,
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,
     owner_org_id: Annotated[uuid.UUID | None, Query(description="Only events about this organisation's data")] = None,
 ) -> AuditEventPage:
     """The audit log, newest first (auditors and admins; authorities see their consortia's)."""
-    page = audit_service.list_audit_events(uow, actor, cursor=cursor, limit=limit, owner_org_id=owner_org_id)
+    page = await call(
+        lambda uow, actor: audit_service.list_audit_events(
+            uow, actor, cursor=cursor, limit=limit, owner_org_id=owner_org_id
+        )
+    )
     return AuditEventPage(items=[AuditEventRead.model_validate(e) for e in page.items], next_cursor=page.next_cursor)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
@@ -13,6 +14,9 @@ from batteryloop.domain.pagination import Page
 from batteryloop.storage.access import fellow_member_ids
 from batteryloop.storage.pagination import fetch_page
 from batteryloop.storage.tables import AuditEventRow
+
+if TYPE_CHECKING:
+    from batteryloop.storage.uow import UnitOfWork
 
 
 def _event(row: AuditEventRow) -> AuditEvent:
@@ -35,8 +39,12 @@ class SqlAuditRepository:
     """Append-only audit log. Auditors and admins read their organisation's entries; an authority's
     auditors and admins also read the entries of the organisations it shares a consortium with."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def session(self) -> Session:
+        return self._uow.session
 
     def readable_by(self, actor: Actor) -> Select[AuditEventRow]:
         stmt = select(AuditEventRow)

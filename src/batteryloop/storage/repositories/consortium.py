@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -10,6 +11,9 @@ from batteryloop.domain.organization import Consortium, DataCategory, Organizati
 from batteryloop.domain.pagination import Page
 from batteryloop.storage.pagination import fetch_page
 from batteryloop.storage.tables import ConsortiumMemberRow, ConsortiumRow, OrganizationRow, SharingRuleRow
+
+if TYPE_CHECKING:
+    from batteryloop.storage.uow import UnitOfWork
 
 
 def _consortium(row: ConsortiumRow) -> Consortium:
@@ -29,8 +33,12 @@ def _rule(row: SharingRuleRow) -> SharingRule:
 class SqlConsortiumRepository:
     """Consortia, their members and sharing rules; visible to the consortium's own members."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def session(self) -> Session:
+        return self._uow.session
 
     def readable_by(self, actor: Actor) -> Select[ConsortiumRow]:
         stmt = select(ConsortiumRow)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
@@ -11,9 +11,12 @@ from sqlalchemy.orm import Session
 from batteryloop.domain.access import Actor
 from batteryloop.domain.organization import ApiKey, Member, MemberRole, Organization, OrganizationKind
 from batteryloop.domain.pagination import Page
-from batteryloop.storage.access import fellow_member_ids
+from batteryloop.storage.access import READER_ORG_ID, fellow_member_ids
 from batteryloop.storage.pagination import fetch_page
 from batteryloop.storage.tables import ApiKeyRow, MemberRow, OrganizationRow
+
+if TYPE_CHECKING:
+    from batteryloop.storage.uow import UnitOfWork
 
 
 def _org(row: OrganizationRow) -> Organization:
@@ -43,25 +46,41 @@ def _key(row: ApiKeyRow) -> ApiKey:
     )
 
 
+_ORGS = OrganizationRow.__table__
+#: Who may see an organisation: itself and the members of its consortia. Built once, reader as a parameter.
+_VISIBLE_TO_READER = or_(_ORGS.c.id == READER_ORG_ID, _ORGS.c.id.in_(fellow_member_ids(READER_ORG_ID)))
+_READABLE = select(OrganizationRow).where(_VISIBLE_TO_READER)
+# The hot read (GET /v1/organizations/{id}): plain columns, no ORM instance to build.
+_GET_READABLE = select(_ORGS.c.id, _ORGS.c.name, _ORGS.c.kind, _ORGS.c.country).where(
+    _ORGS.c.id == bindparam("org_id", type_=_ORGS.c.id.type), _VISIBLE_TO_READER
+)
+
+
 class SqlOrganizationRepository:
     """Organisations; an actor sees its own and those it shares a consortium with (the directory)."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def session(self) -> Session:
+        return self._uow.session
 
     def readable_by(self, actor: Actor) -> Select[OrganizationRow]:
-        stmt = select(OrganizationRow)
         if actor.system:
-            return stmt
+            return select(OrganizationRow)
         if actor.org_id is None:
-            return stmt.where(False)  # type: ignore[arg-type]
-        return stmt.where(
-            or_(OrganizationRow.id == actor.org_id, OrganizationRow.id.in_(fellow_member_ids(actor.org_id)))
-        )
+            return select(OrganizationRow).where(False)  # type: ignore[arg-type]
+        return _READABLE.params(reader_org_id=actor.org_id)
 
     def get(self, actor: Actor, org_id: uuid.UUID) -> Organization | None:
-        row = self.session.scalar(self.readable_by(actor).where(OrganizationRow.id == org_id))
-        return _org(row) if row else None
+        if actor.system or actor.org_id is None:
+            row = self.session.scalar(self.readable_by(actor).where(OrganizationRow.id == org_id))
+            return _org(row) if row else None
+        found = self._uow.connection.execute(_GET_READABLE, {"org_id": org_id, "reader_org_id": actor.org_id}).first()
+        if found is None:
+            return None
+        return Organization(id=found.id, name=found.name, kind=OrganizationKind(found.kind), country=found.country)
 
     def get_by_name(self, actor: Actor, name: str) -> Organization | None:
         row = self.session.scalar(self.readable_by(actor).where(OrganizationRow.name == name))
@@ -96,8 +115,12 @@ class SqlOrganizationRepository:
 class SqlMemberRepository:
     """Members; only an organisation's own actors see its members (they are people)."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def session(self) -> Session:
+        return self._uow.session
 
     def readable_by(self, actor: Actor) -> Select[MemberRow]:
         stmt = select(MemberRow)
@@ -143,21 +166,12 @@ class KeyOwner:
     organization: Organization
 
 
+_KEYS, _MEMBERS = ApiKeyRow.__table__, MemberRow.__table__
 _OWNER_COLUMNS = (
-    ApiKeyRow.id,
-    ApiKeyRow.member_id,
-    ApiKeyRow.organization_id,
-    ApiKeyRow.prefix,
-    ApiKeyRow.label,
-    ApiKeyRow.created_at,
-    ApiKeyRow.expires_at,
-    ApiKeyRow.revoked_at,
-    MemberRow.name,
-    MemberRow.email,
-    MemberRow.role,
-    OrganizationRow.name,
-    OrganizationRow.kind,
-    OrganizationRow.country,
+    *(_KEYS.c[n] for n in ("id", "member_id", "organization_id", "prefix", "label", "created_at", "expires_at")),
+    _KEYS.c.revoked_at,
+    *(_MEMBERS.c[n] for n in ("name", "email", "role")),
+    *(_ORGS.c[n] for n in ("name", "kind", "country")),
 )
 
 
@@ -166,28 +180,32 @@ def _owner_statement(condition: ColumnElement[bool]) -> Select[*tuple[Any, ...]]
     # request, and building the statement and loading ORM instances cost more than the query itself.
     return (
         select(*_OWNER_COLUMNS)
-        .join(MemberRow, MemberRow.id == ApiKeyRow.member_id)
-        .join(OrganizationRow, OrganizationRow.id == ApiKeyRow.organization_id)
+        .join(_MEMBERS, _MEMBERS.c.id == _KEYS.c.member_id)
+        .join(_ORGS, _ORGS.c.id == _KEYS.c.organization_id)
         .where(condition)
     )
 
 
-_OWNER_BY_HASH = _owner_statement(ApiKeyRow.key_hash == bindparam("value"))
-_OWNER_BY_ID = _owner_statement(ApiKeyRow.id == bindparam("value", type_=ApiKeyRow.id.type))
+_OWNER_BY_HASH = _owner_statement(_KEYS.c.key_hash == bindparam("value"))
+_OWNER_BY_ID = _owner_statement(_KEYS.c.id == bindparam("value", type_=_KEYS.c.id.type))
 
 
 class SqlApiKeyRepository:
     """API keys, stored as SHA-256 hashes; an organisation's own actors see its keys."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def session(self) -> Session:
+        return self._uow.session
 
     def readable_by(self, actor: Actor) -> Select[ApiKeyRow]:
         stmt = select(ApiKeyRow)
         return stmt if actor.system else stmt.where(ApiKeyRow.organization_id == actor.org_id)
 
     def _find_owner(self, stmt: Select[*tuple[Any, ...]], value: object) -> KeyOwner | None:
-        row = self.session.execute(stmt, {"value": value}).first()
+        row = self._uow.connection.execute(stmt, {"value": value}).first()
         if row is None:
             return None
         (
