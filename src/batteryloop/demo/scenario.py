@@ -119,8 +119,9 @@ def build_demo(store: Store, *, seed: int = 7, batteries: int = 5000, progress: 
                 uow, operator, name=spec.name, kind=spec.kind, country=spec.country, org_id=_uuid(rng)
             )
             ids[spec.name] = org.id
-            for role in ROLES_BY_KIND.get(spec.kind, DEFAULT_ROLES):
-                person = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} ({role})"
+            roles = ROLES_BY_KIND.get(spec.kind, DEFAULT_ROLES)
+            people = rng.sample([f"{f} {last}" for f in FIRST_NAMES for last in LAST_NAMES], len(roles))
+            for role, person in zip(roles, people, strict=True):
                 domain = spec.name.lower().replace(" ", "-") + ".example"
                 member = org_service.add_member(
                     uow,
