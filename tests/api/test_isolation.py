@@ -23,6 +23,7 @@ from tests.conftest import auth
 PUBLIC = {
     ("GET", "/healthz"),
     ("GET", "/docs"),
+    ("GET", "/api-static"),
     ("GET", "/docs/oauth2-redirect"),
     ("GET", "/openapi.json"),
     ("GET", "/v1/calc"),
@@ -30,6 +31,11 @@ PUBLIC = {
     ("GET", "/signin"),
     ("POST", "/signin"),
     ("POST", "/signout"),
+    # the public part of a passport is open to everyone (Annex XIII point 1); restricted parts need a level
+    ("GET", "/v1/passports/{passport_id}"),
+    ("GET", "/v1/passports/{passport_id}/qr.svg"),
+    ("GET", "/v1/passports/{passport_id}/qr.png"),
+    ("GET", "/p/{passport_id}"),
 }
 
 #: Routes that list only the caller's own world: an outsider gets 200 with its own data, never the target's.
@@ -39,6 +45,8 @@ OWN_SCOPE = {
     ("GET", "/v1/consortia"),
     ("POST", "/v1/consortia"),
     ("GET", "/v1/audit-events"),
+    ("GET", "/v1/passports"),
+    ("POST", "/v1/passports"),
     ("GET", "/"),
 }
 
@@ -56,6 +64,17 @@ def bodies(target: dict[str, str]) -> dict[tuple[str, str], object]:
             "grantee_kind": "recycler",
         },
         ("POST", "/v1/calc/{topic}"): {"chemistry": "NMC811"},
+        ("POST", "/v1/consortia/{consortium_id}/accept"): {},
+        ("POST", "/v1/passports"): {
+            "attributes": {
+                "passport_id": f"urn:outsider:{uuid.uuid4().hex}",
+                "battery_id": "X-1",
+                "battery_category": "ev",
+            }
+        },
+        ("POST", "/v1/passports/{passport_id}/readings"): {
+            "attributes": {"state_of_charge_share": [{"value": 0.5, "recorded_at": "2026-01-01T00:00:00Z"}]}
+        },
     }
 
 
@@ -80,7 +99,7 @@ def routes(app):
 
 
 @pytest.fixture
-def target(platform, world):
+def target(platform, world, target_passport):
     volt = world.org_ids["Voltavia Motors"]
     with platform.store.uow() as uow:
         member = uow.session.scalars(select(MemberRow).where(MemberRow.organization_id == volt)).first()
@@ -95,15 +114,43 @@ def target(platform, world):
     secrets |= {str(m.id) for m in members if m.organization_id in world.org_ids.values()}
     secrets |= {str(k.id) for k in keys if k.organization_id in world.org_ids.values()}
     secrets |= {k.prefix for k in keys if k.organization_id in world.org_ids.values()}
+    secrets |= {"VM-SECRET-PN-7", "0.42"}  # restricted passport attributes (legitimate interest only)
     return {
         "organization_id": str(volt),
         "consortium_id": str(world.consortium_id),
         "member_id": str(member.id),
         "key_id": str(key.id),
         "topic": "chemistry",
+        "passport_id": target_passport,
         "outsider_org_id": str(world.outsider_org_id),
         "secrets": secrets,
     }
+
+
+@pytest.fixture
+def target_passport(platform, world) -> str:
+    """A passport of the target organisation with restricted attributes set."""
+    from batteryloop.domain.access import Actor
+    from batteryloop.domain.organization import MemberRole, OrganizationKind
+    from batteryloop.services import passport as passport_service
+
+    volt = world.org_ids["Voltavia Motors"]
+    actor = Actor(org_id=volt, org_kind=OrganizationKind.OEM, role=MemberRole.ADMIN)
+    pid = "urn:voltavia:isolation0001"
+    with platform.store.uow() as uow:
+        passport_service.register_passport(
+            uow,
+            actor,
+            {
+                "passport_id": pid,
+                "battery_id": "VM-ISO-1",
+                "battery_category": "ev",
+                "state_of_charge_share": [{"value": 0.42, "recorded_at": "2026-05-01T08:00:00Z"}],
+                "part_numbers": [{"part_name": "secret housing", "part_number": "VM-SECRET-PN-7"}],
+            },
+        )
+        uow.commit()
+    return pid
 
 
 def fill(path: str, target: dict) -> str:

@@ -64,43 +64,53 @@ def test_consortium_overview_and_sharing(client, world):
     assert "economics" in by_name["CircuMet Recycling"]  # granted to Voltavia by name
     assert "economics" not in by_name["Pyrolux Metals"]
     assert view["members_by_kind"]["oem"] == 3
-    # the convenor opens Pyrolux's economics to every OEM; Voltavia now reads it
-    r = client.post(
-        f"/v1/consortia/{cid}/sharing-rules",
-        json={
-            "category": "economics",
-            "provider_org_id": str(world.org_ids["Pyrolux Metals"]),
-            "grantee_kind": "oem",
-        },
-        headers=convenor,
-    )
+    pyrolux = str(world.org_ids["Pyrolux Metals"])
+    rule = {"category": "economics", "provider_org_id": pyrolux, "grantee_kind": "oem"}
+    # nobody opens another organisation's data: not a fellow member, not even the convenor
+    assert client.post(f"/v1/consortia/{cid}/sharing-rules", json=rule, headers=oem).status_code == 403
+    assert client.post(f"/v1/consortia/{cid}/sharing-rules", json=rule, headers=convenor).status_code == 403
+    # Pyrolux opens its own economics to every OEM; Voltavia now reads it
+    own = auth(world.key("Pyrolux Metals"))
+    r = client.post(f"/v1/consortia/{cid}/sharing-rules", json=rule, headers=own)
     assert r.status_code == 201, r.text
     view = client.get(f"/v1/consortia/{cid}/overview", headers=oem).json()
     assert (
         "economics" in {m["organization"]["name"]: m["readable_categories"] for m in view["members"]}["Pyrolux Metals"]
     )
-    # a member may not open another member's data
-    r = client.post(
-        f"/v1/consortia/{cid}/sharing-rules",
-        json={
-            "category": "economics",
-            "provider_org_id": str(world.org_ids["Pyrolux Metals"]),
-            "grantee_kind": "oem",
-        },
-        headers=oem,
-    )
-    assert r.status_code == 403
-    # ...and removing closes it again
-    r = client.delete(
-        f"/v1/consortia/{cid}/sharing-rules",
-        params={
-            "category": "economics",
-            "provider_org_id": str(world.org_ids["Pyrolux Metals"]),
-            "grantee_kind": "oem",
-        },
-        headers=convenor,
-    )
+    # ...and removing it closes it again
+    r = client.delete(f"/v1/consortia/{cid}/sharing-rules", params=rule, headers=own)
     assert r.status_code == 204
+
+
+def test_membership_needs_the_invited_organisations_consent(client, world):
+    volt = auth(world.key("Voltavia Motors"))
+    outsider = auth(world.outsider_key)
+    grab = client.post("/v1/consortia", json={"name": "Grab Loop"}, headers=volt).json()["id"]
+    invited = client.post(
+        f"/v1/consortia/{grab}/members", json={"organization_id": str(world.outsider_org_id)}, headers=volt
+    )
+    assert invited.status_code == 201
+    # invited, not a member: Voltavia cannot share the outsider's data, nor see it in its directory
+    rule = {
+        "category": "passports",
+        "provider_org_id": str(world.outsider_org_id),
+        "grantee_org_id": str(world.org_ids["Voltavia Motors"]),
+    }
+    assert client.post(f"/v1/consortia/{grab}/sharing-rules", json=rule, headers=volt).status_code == 403
+    assert client.get(f"/v1/organizations/{world.outsider_org_id}", headers=volt).status_code == 404
+    view = client.get(f"/v1/consortia/{grab}/overview", headers=outsider).json()
+    assert [o["name"] for o in view["invited"]] == ["Outsider Recycling"]
+    # the outsider's own audit trail shows the invitation
+    events = client.get("/v1/audit-events", headers=outsider).json()["items"]
+    assert any(e["action"] == "consortium.invite" for e in events)
+    # it accepts: now a member, visible to Voltavia
+    assert client.post(f"/v1/consortia/{grab}/accept", headers=outsider).status_code == 200
+    assert client.get(f"/v1/organizations/{world.outsider_org_id}", headers=volt).status_code == 200
+    assert client.post(f"/v1/consortia/{grab}/accept", headers=outsider).status_code == 409
+    # and leaves again
+    r = client.delete(f"/v1/consortia/{grab}/members/{world.outsider_org_id}", headers=outsider)
+    assert r.status_code == 204
+    assert client.get(f"/v1/organizations/{world.outsider_org_id}", headers=volt).status_code == 404
 
 
 def test_healthz_checks_the_database(client):

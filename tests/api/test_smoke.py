@@ -14,3 +14,12 @@ def test_me_without_key_is_problem_401(client, world):
     assert r.status_code == 401
     assert r.headers["content-type"] == "application/problem+json"
     assert r.json()["errors"][0]["field"] == "authorization"
+
+
+def test_docs_are_served_from_vendored_assets(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "cdn." not in page.text  # works on networks without internet
+    for asset in ("/api-static/swagger/swagger-ui-bundle.js", "/api-static/swagger/swagger-ui.css"):
+        assert asset in page.text
+        assert client.get(asset).status_code == 200

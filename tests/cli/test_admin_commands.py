@@ -71,3 +71,26 @@ def test_demo_builds_the_consortium_and_prints_keys(run, cli_env):
 def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "batteryloop.cli", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "calc" in out.stdout
+
+
+def test_demo_reset_refuses_a_database_with_real_organisations(run, cli_env):
+    run("db", "upgrade")
+    run("org", "create", "Real Recycler GmbH", "--kind", "recycler")
+    r = run("demo", "--no-serve", "--reset")
+    assert r.exit_code == 2 and "Real Recycler GmbH" in r.stderr
+    assert "Real Recycler GmbH" in run("org", "list", "--format", "json").stdout  # nothing was lost
+
+
+def test_bad_settings_are_one_line_errors(run, monkeypatch, cli_env):
+    monkeypatch.setenv("BATTERYLOOP_DATABASE_URL", "foo")
+    r = run("org", "list")
+    assert r.exit_code == 2 and "BATTERYLOOP_DATABASE_URL" in r.stderr
+    monkeypatch.setenv("BATTERYLOOP_DATABASE_URL", f"sqlite:///{cli_env / 'k.db'}")
+    bad_key = cli_env / "bad.pem"
+    bad_key.write_text("not a key")
+    monkeypatch.setenv("BATTERYLOOP_SIGNING_KEY_FILE", str(bad_key))
+    r = run("db", "upgrade")
+    assert r.exit_code == 2 and "BATTERYLOOP_SIGNING_KEY_FILE" in r.stderr
+    monkeypatch.setenv("BATTERYLOOP_SIGNING_KEY_FILE", str(cli_env / "key.pem"))
+    r = run("db", "upgrade", "nonsense-rev")
+    assert r.exit_code == 2 and "revision" in r.stderr

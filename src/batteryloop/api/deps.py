@@ -53,7 +53,7 @@ class Caller:
 
     __slots__ = ("platform", "request", "token")
 
-    def __init__(self, request: Request, platform: Platform, token: str) -> None:
+    def __init__(self, request: Request, platform: Platform, token: str | None) -> None:
         self.request = request
         self.platform = platform
         self.token = token
@@ -73,9 +73,9 @@ class Caller:
 
     def _run(self, use_case: Callable[[UnitOfWork, Actor], T], read_only: bool) -> T:
         with self.platform.store.uow(read_only=read_only) as uow:
-            actor = auth.authenticate(uow, self.token)
+            actor = None if self.token is None else auth.authenticate(uow, self.token)
             self.request.state.actor = actor  # for the audit of a failed request
-            result = use_case(uow, actor)
+            result = use_case(uow, actor)  # type: ignore[arg-type]
             uow.commit()
             return result
 
@@ -85,6 +85,15 @@ async def get_caller(request: Request) -> Caller:
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+async def get_optional_caller(request: Request) -> Caller:
+    """The caller if it sent a key (a bad key is still a 401), else an anonymous caller (``actor`` None)."""
+    has_key = "authorization" in request.headers or "x-api-key" in request.headers
+    return Caller(request, request.app.state.platform, bearer_token(request) if has_key else None)
+
+
+OptionalCallerDep = Annotated[Caller, Depends(get_optional_caller)]
 
 CursorQuery = Annotated[
     str | None, Query(description="Opaque cursor from the previous page's next_cursor; omit for the first page")

@@ -8,7 +8,9 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 import typer
+from cryptography.exceptions import UnsupportedAlgorithm
 from rich.console import Console
+from sqlalchemy.exc import ArgumentError
 
 from batteryloop.bootstrap import Platform, build_platform
 from batteryloop.domain.access import Actor
@@ -16,8 +18,9 @@ from batteryloop.settings import Settings
 from batteryloop.storage.migrate import current_revision, head_revision
 from batteryloop.storage.uow import UnitOfWork
 
-console = Console()
-err_console = Console(stderr=True)
+# soft_wrap: never break lines (ids, keys, URLs) at the terminal width; scripts read this output
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 OPERATOR = Actor.platform_operator()
 
 
@@ -28,9 +31,22 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def open_platform(settings: Settings | None = None) -> Platform:
+    settings = settings or Settings()
     try:
-        return build_platform(settings or Settings())
-    except ValueError as exc:
+        return build_platform(settings)
+    except ArgumentError as exc:
+        fail(
+            f"BATTERYLOOP_DATABASE_URL: {settings.database_url!r} is not a database URL ({exc}); "
+            "use sqlite:///file.db or postgresql://user@host:5432/db",
+            2,
+        )
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        if str(settings.signing_key_file) in str(exc) or "PEM" in str(exc) or "key" in str(exc).lower():
+            fail(
+                f"BATTERYLOOP_SIGNING_KEY_FILE: {settings.signing_key_file} is not a usable Ed25519 private key "
+                f"({exc}); point the variable at the platform's key file, or at a new path to generate one",
+                2,
+            )
         fail(str(exc), 2)
 
 

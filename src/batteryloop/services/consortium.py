@@ -87,24 +87,74 @@ def _convened(uow: UnitOfWork, actor: Actor, consortium_id: uuid.UUID) -> Consor
 
 
 def add_member(uow: UnitOfWork, actor: Actor, consortium_id: uuid.UUID, org_id: uuid.UUID) -> Organization:
-    """Admit an organisation to a consortium (the convenor's admins)."""
+    """Invite an organisation (the convenor's admins); it takes part once its own admin accepts.
+
+    The platform operator (local CLI) admits directly: it acts on the organisation's consent given outside.
+    """
     consortium = _convened(uow, actor, consortium_id)
     org = uow.organizations.get(Actor.platform_operator(), org_id)
     if org is None:
         raise NotFoundError(f"no organisation {org_id}", field="organization_id")
-    if uow.consortia.is_member(consortium.id, org_id):
-        raise ConflictError(f"{org.name} is already a member of {consortium.name}", field="organization_id")
-    uow.consortia.add_member(consortium.id, org_id)
+    state = uow.consortia.membership(consortium.id, org_id)
+    if state is not None:
+        raise ConflictError(
+            f"{org.name} is already {'a member' if state == 'member' else 'invited'}", field="organization_id"
+        )
+    status = "member" if actor.system else "invited"
+    uow.consortia.add_member(consortium.id, org_id, status=status)
+    for owner in {org_id, consortium.convenor_org_id}:  # in the audit trail of both parties
+        audit.record(
+            uow,
+            actor,
+            action=f"consortium.{'admit' if actor.system else 'invite'}",
+            resource_type="consortium",
+            resource_id=consortium.id,
+            owner_org_id=owner,
+            detail=f"organisation={org_id}",
+        )
+    return org
+
+
+def accept_invitation(uow: UnitOfWork, actor: Actor, consortium_id: uuid.UUID) -> Consortium:
+    """The invited organisation's admin joins the consortium, agreeing to its data-sharing agreement."""
+    consortium = get_consortium(uow, actor, consortium_id)
+    if actor.org_id is None or not actor.administers(actor.org_id):
+        raise PermissionDeniedError("only an admin of the invited organisation may accept", field="role")
+    state = uow.consortia.membership(consortium.id, actor.org_id)
+    if state != "invited":
+        raise ConflictError("your organisation has no pending invitation to this consortium", field="consortium_id")
+    uow.consortia.set_membership(consortium.id, actor.org_id, "member")
     audit.record(
         uow,
         actor,
-        action="consortium.add_member",
+        action="consortium.accept",
         resource_type="consortium",
         resource_id=consortium.id,
-        owner_org_id=consortium.convenor_org_id,
-        detail=f"member={org_id}",
+        owner_org_id=actor.org_id,
     )
-    return org
+    return consortium
+
+
+def leave(uow: UnitOfWork, actor: Actor, consortium_id: uuid.UUID, org_id: uuid.UUID) -> None:
+    """An organisation leaves (its admins), declines an invitation, or is removed (the convenor's admins)."""
+    consortium = get_consortium(uow, actor, consortium_id)
+    if org_id == consortium.convenor_org_id:
+        raise ConflictError("the convenor cannot leave its own consortium", field="organization_id")
+    if not (actor.administers(org_id) or actor.administers(consortium.convenor_org_id)):
+        raise PermissionDeniedError("only the organisation's admins or the convenor's may do this", field="role")
+    if uow.consortia.membership(consortium.id, org_id) is None:
+        raise NotFoundError("this organisation is neither a member nor invited", field="organization_id")
+    uow.consortia.set_membership(consortium.id, org_id, None)
+    for owner in {org_id, consortium.convenor_org_id}:
+        audit.record(
+            uow,
+            actor,
+            action="consortium.leave",
+            resource_type="consortium",
+            resource_id=consortium.id,
+            owner_org_id=owner,
+            detail=f"organisation={org_id}",
+        )
 
 
 def _check_rule_parties(uow: UnitOfWork, consortium: Consortium, rule: SharingRule) -> None:
@@ -114,12 +164,20 @@ def _check_rule_parties(uow: UnitOfWork, consortium: Consortium, rule: SharingRu
 
 
 def _agreement_party(uow: UnitOfWork, actor: Actor, rule: SharingRule) -> Consortium:
-    """The convenor's admins change any clause; a member's admins the clauses about their own data."""
+    """Who may change a clause. A clause about one member's data: that member's admins only (nobody opens
+    another organisation's data). A clause for every member: the convenor's admins, under the agreement the
+    members accepted when they joined."""
     consortium = get_consortium(uow, actor, rule.consortium_id)
-    own_data = rule.provider_org_id is not None and actor.administers(rule.provider_org_id)
-    if not (own_data or actor.administers(consortium.convenor_org_id)):
+    if rule.provider_org_id is not None:
+        if not actor.administers(rule.provider_org_id):
+            raise PermissionDeniedError(
+                "only the admins of the organisation whose data it is may share it", field="provider_org_id"
+            )
+    elif not actor.administers(consortium.convenor_org_id):
         raise PermissionDeniedError(
-            "only the convenor's admins, or a member's admins for their own data, may change sharing", field="role"
+            "only the convenor's admins change clauses for every member; name your own organisation as "
+            "provider_org_id to share your own data",
+            field="role",
         )
     return consortium
 
@@ -171,6 +229,8 @@ class ConsortiumOverview:
 
     consortium: Consortium
     members: list[Organization]
+    #: invited organisations that have not accepted yet (they take no part in sharing)
+    invited: list[Organization]
     rules: list[SharingRule]
     #: for each member, the categories of its data the viewer's organisation may read
     readable: dict[uuid.UUID, list[DataCategory]]
@@ -181,8 +241,10 @@ class ConsortiumOverview:
 def overview(uow: UnitOfWork, actor: Actor, consortium_id: uuid.UUID) -> ConsortiumOverview:
     consortium = get_consortium(uow, actor, consortium_id)
     members = uow.consortia.members(consortium.id)
+    invited = uow.consortia.members(consortium.id, status="invited")
     rules = uow.consortia.rules(consortium.id)
-    shared = frozenset({consortium.id})
+    joined = actor.system or (actor.org_id is not None and uow.consortia.is_member(consortium.id, actor.org_id))
+    shared = frozenset({consortium.id}) if joined else frozenset()
     readable = {
         org.id: [
             c
@@ -198,6 +260,7 @@ def overview(uow: UnitOfWork, actor: Actor, consortium_id: uuid.UUID) -> Consort
     return ConsortiumOverview(
         consortium=consortium,
         members=members,
+        invited=invited,
         rules=rules,
         readable=readable,
         members_by_kind=by_kind,

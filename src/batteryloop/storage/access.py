@@ -16,6 +16,7 @@ from batteryloop.domain.organization import DataCategory
 from batteryloop.storage.tables import ConsortiumMemberRow, OrganizationRow, SharingRuleRow
 
 _NOBODY = uuid.UUID(int=0)
+MEMBER = "member"  # invited organisations take no part in sharing until they accept
 
 
 # Aliases are built once: making them per call costs more than the query itself on the hot read path.
@@ -36,7 +37,7 @@ def fellow_member_ids(org_id: uuid.UUID | BindParameter[uuid.UUID]) -> Select[uu
     return (
         select(_THEIRS_T.c.organization_id)
         .join(_MINE_T, _MINE_T.c.consortium_id == _THEIRS_T.c.consortium_id)
-        .where(_MINE_T.c.organization_id == org_id)
+        .where(_MINE_T.c.organization_id == org_id, _MINE_T.c.status == MEMBER, _THEIRS_T.c.status == MEMBER)
     )
 
 
@@ -50,7 +51,14 @@ def readable_owner_ids(actor: Actor, category: DataCategory) -> Select[uuid.UUID
     rule = SharingRuleRow
     shared = (
         select(owner.organization_id)
-        .join(reader, and_(reader.consortium_id == owner.consortium_id, reader.organization_id == actor.org_id))
+        .join(
+            reader,
+            and_(
+                reader.consortium_id == owner.consortium_id,
+                reader.organization_id == actor.org_id,
+                reader.status == MEMBER,
+            ),
+        )
         .join(
             rule,
             and_(
@@ -60,6 +68,7 @@ def readable_owner_ids(actor: Actor, category: DataCategory) -> Select[uuid.UUID
                 or_(rule.grantee_org_id == actor.org_id, rule.grantee_kind == actor.org_kind.value),
             ),
         )
+        .where(owner.status == MEMBER)
     )
     own = select(literal(actor.org_id, type_=OrganizationRow.id.type))
     return select(union(own, shared).subquery().c[0])

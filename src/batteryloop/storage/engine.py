@@ -30,7 +30,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.connection.driver_connection.execute("BEGIN")  # straight to the driver: hot path
+    # Units of work that write say BEGIN IMMEDIATE (see Store.uow): a deferred transaction that reads first and
+    # writes later cannot upgrade its lock when another writer got there first, and fails at once with
+    # "database is locked" instead of waiting busy_timeout. Straight to the driver: this is on the hot path.
+    statement = connection.get_execution_options().get("sqlite_begin", "BEGIN")
+    connection.connection.driver_connection.execute(statement)
 
 
 def create_engine_for(url: str, *, echo: bool = False) -> Engine:

@@ -17,6 +17,7 @@ from batteryloop.storage.repositories.organization import (
     SqlMemberRepository,
     SqlOrganizationRepository,
 )
+from batteryloop.storage.repositories.passport import SqlPassportRepository
 
 Clock = Callable[[], datetime]
 
@@ -77,6 +78,10 @@ class UnitOfWork:
     def audit(self) -> SqlAuditRepository:
         return SqlAuditRepository(self)
 
+    @cached_property
+    def passports(self) -> SqlPassportRepository:
+        return SqlPassportRepository(self)
+
     def _end_session(self, *, commit: bool) -> None:
         if self._session is not None:
             if commit:
@@ -123,6 +128,8 @@ class Store:
         """A unit of work; ``read_only`` makes any write fail at once instead of taking (or waiting for) a lock."""
         own = isinstance(self.bind, Engine)
         connection = self.bind.connect() if isinstance(self.bind, Engine) else self.bind
+        if own and self.is_embedded:
+            connection.execution_options(sqlite_begin="BEGIN" if read_only else "BEGIN IMMEDIATE")
         uow = UnitOfWork(connection, self.clock, nested=not own)
         if read_only:
             _set_read_only(uow.connection, True)

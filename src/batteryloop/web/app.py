@@ -41,7 +41,8 @@ def mount_web(app: FastAPI, platform: Platform) -> None:
 
     errors.install(app, lambda route: id(route) in web_routes, optional_viewer)
 
-    skip = frozenset(p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if p)
+    # Swagger UI (/docs) runs an inline script; the API serves it from vendored assets
+    skip = frozenset(p for p in ("/docs", app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if p)
     app.add_middleware(SecurityHeaders, skip_paths=skip)
     app.add_middleware(
         SessionMiddleware,

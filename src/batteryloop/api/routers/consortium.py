@@ -65,6 +65,7 @@ async def read_overview(consortium_id: uuid.UUID, call: CallerDep) -> Consortium
             MemberVisibility(organization=OrganizationRead.model_validate(o), readable_categories=view.readable[o.id])
             for o in view.members
         ],
+        invited=[OrganizationRead.model_validate(o) for o in view.invited],
         sharing_rules=[SharingRuleRead.model_validate(r) for r in view.rules],
         members_by_kind=view.members_by_kind,
         rules_by_category=view.rules_by_category,
@@ -75,9 +76,22 @@ async def read_overview(consortium_id: uuid.UUID, call: CallerDep) -> Consortium
 async def add_consortium_member(
     consortium_id: uuid.UUID, body: ConsortiumMemberAdd, call: CallerDep
 ) -> OrganizationRead:
-    """Admit an organisation (the convenor's admins)."""
+    """Invite an organisation (the convenor's admins); it joins when its own admin accepts."""
     org = await call(lambda uow, actor: consortium_service.add_member(uow, actor, consortium_id, body.organization_id))
     return OrganizationRead.model_validate(org)
+
+
+@router.post("/consortia/{consortium_id}/accept", response_model=ConsortiumRead)
+async def accept_invitation(consortium_id: uuid.UUID, call: CallerDep) -> ConsortiumRead:
+    """Accept your organisation's invitation (admins): join the consortium and its data-sharing agreement."""
+    consortium = await call(lambda uow, actor: consortium_service.accept_invitation(uow, actor, consortium_id))
+    return ConsortiumRead.model_validate(consortium)
+
+
+@router.delete("/consortia/{consortium_id}/members/{organization_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def leave_consortium(consortium_id: uuid.UUID, organization_id: uuid.UUID, call: CallerDep) -> None:
+    """Leave, decline an invitation (the organisation's admins), or remove a member (the convenor's admins)."""
+    await call(lambda uow, actor: consortium_service.leave(uow, actor, consortium_id, organization_id))
 
 
 @router.get("/consortia/{consortium_id}/sharing-rules", response_model=list[SharingRuleRead])

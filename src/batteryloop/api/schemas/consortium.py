@@ -62,6 +62,7 @@ class MemberVisibility(Schema):
 class ConsortiumOverviewRead(Schema):
     consortium: ConsortiumRead
     members: list[MemberVisibility]
+    invited: list[OrganizationRead] = Field(description="Invited organisations that have not accepted yet")
     sharing_rules: list[SharingRuleRead]
     members_by_kind: dict[OrganizationKind, int]
     rules_by_category: dict[DataCategory, int]

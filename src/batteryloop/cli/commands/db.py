@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import typer
+from alembic.util.exc import CommandError
 
-from batteryloop.cli.common import console, open_platform
+from batteryloop.cli.common import console, fail, open_platform
 from batteryloop.storage.migrate import current_revision, head_revision, upgrade
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -15,7 +16,10 @@ def upgrade_cmd(revision: str = typer.Argument("head", help="Target revision")) 
     try:
         assert platform.engine is not None
         before = current_revision(platform.engine)
-        upgrade(platform.engine, revision)
+        try:
+            upgrade(platform.engine, revision)
+        except CommandError as exc:
+            fail(f"revision: {exc}; use 'head' or a revision id such as {head_revision()!r}", 2)
         after = current_revision(platform.engine)
     finally:
         platform.dispose()

@@ -5,13 +5,33 @@ from pathlib import Path
 
 import typer
 from rich.progress import Progress
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from batteryloop.cli.commands.serve import run_server
 from batteryloop.cli.common import console, fail, open_platform
 from batteryloop.demo.scenario import ORGANIZATIONS, build_demo
 from batteryloop.settings import Settings
+from batteryloop.storage.engine import create_engine_for
 from batteryloop.storage.migrate import upgrade
+
+
+def _foreign_organizations(settings: Settings) -> list[str]:
+    """Names of organisations in the database that the demo did not create (empty when there is no file)."""
+    url = make_url(settings.database_url)
+    if not url.database or not Path(url.database).exists():
+        return []
+    engine = create_engine_for(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            names = [r[0] for r in conn.execute(text("SELECT name FROM organizations"))]
+    except OperationalError:
+        return []  # no schema: not a batteryloop database we would lose
+    finally:
+        engine.dispose()
+    demo_names = {o.name for o in ORGANIZATIONS}
+    return sorted(n for n in names if n not in demo_names)
 
 
 def demo(
@@ -27,6 +47,14 @@ def demo(
     if reset:
         if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
             fail("--reset only deletes an SQLite file; point BATTERYLOOP_DATABASE_URL at one", 2)
+        foreign = _foreign_organizations(settings)
+        if foreign:
+            fail(
+                f"--reset would delete {url.database}, which holds organisations that are not the demo's "
+                f"({', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''}); point BATTERYLOOP_DATABASE_URL "
+                "at a demo file such as sqlite:///./batteryloop-demo.db",
+                2,
+            )
         for suffix in ("", "-wal", "-shm"):
             Path(url.database + suffix).unlink(missing_ok=True)
     platform = open_platform(settings)

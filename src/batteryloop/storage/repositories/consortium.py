@@ -80,11 +80,11 @@ class SqlConsortiumRepository:
         )
         self.session.flush()
 
-    def members(self, consortium_id: uuid.UUID) -> list[Organization]:
+    def members(self, consortium_id: uuid.UUID, *, status: str = "member") -> list[Organization]:
         stmt = (
             select(OrganizationRow)
             .join(ConsortiumMemberRow, ConsortiumMemberRow.organization_id == OrganizationRow.id)
-            .where(ConsortiumMemberRow.consortium_id == consortium_id)
+            .where(ConsortiumMemberRow.consortium_id == consortium_id, ConsortiumMemberRow.status == status)
             .order_by(OrganizationRow.name)
         )
         return [
@@ -92,11 +92,24 @@ class SqlConsortiumRepository:
             for r in self.session.scalars(stmt)
         ]
 
-    def is_member(self, consortium_id: uuid.UUID, org_id: uuid.UUID) -> bool:
-        return self.session.get(ConsortiumMemberRow, (consortium_id, org_id)) is not None
+    def membership(self, consortium_id: uuid.UUID, org_id: uuid.UUID) -> str | None:
+        """``"member"``, ``"invited"`` or None."""
+        row = self.session.get(ConsortiumMemberRow, (consortium_id, org_id))
+        return row.status if row else None
 
-    def add_member(self, consortium_id: uuid.UUID, org_id: uuid.UUID) -> None:
-        self.session.add(ConsortiumMemberRow(consortium_id=consortium_id, organization_id=org_id))
+    def is_member(self, consortium_id: uuid.UUID, org_id: uuid.UUID) -> bool:
+        return self.membership(consortium_id, org_id) == "member"
+
+    def add_member(self, consortium_id: uuid.UUID, org_id: uuid.UUID, *, status: str = "member") -> None:
+        self.session.add(ConsortiumMemberRow(consortium_id=consortium_id, organization_id=org_id, status=status))
+        self.session.flush()
+
+    def set_membership(self, consortium_id: uuid.UUID, org_id: uuid.UUID, status: str | None) -> None:
+        row = self.session.get_one(ConsortiumMemberRow, (consortium_id, org_id))
+        if status is None:
+            self.session.delete(row)
+        else:
+            row.status = status
         self.session.flush()
 
     def rules(self, consortium_id: uuid.UUID) -> list[SharingRule]:

@@ -3,13 +3,18 @@
 from batteryloop.storage.tables.audit import AuditEventRow
 from batteryloop.storage.tables.consortium import ConsortiumMemberRow, ConsortiumRow, SharingRuleRow
 from batteryloop.storage.tables.organization import ApiKeyRow, MemberRow, OrganizationRow
+from batteryloop.storage.tables.passport import BatteryModelRow, ImportRow, PassportReadingRow, PassportRow
 
 __all__ = [
     "ApiKeyRow",
     "AuditEventRow",
+    "BatteryModelRow",
     "ConsortiumMemberRow",
     "ConsortiumRow",
+    "ImportRow",
     "MemberRow",
     "OrganizationRow",
+    "PassportReadingRow",
+    "PassportRow",
     "SharingRuleRow",
 ]

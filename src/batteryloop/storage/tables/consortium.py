@@ -27,8 +27,13 @@ class ConsortiumMemberRow(Base):
         ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
     )
     joined_at: Mapped[datetime] = mapped_column(default=lambda: datetime.now(UTC))
+    #: "invited" until the organisation's admin accepts; only "member" rows take part in data sharing
+    status: Mapped[str] = mapped_column(String(16), default="member", server_default="member")
 
-    __table_args__ = (Index("ix_consortium_members_organization_id", "organization_id"),)
+    __table_args__ = (
+        Index("ix_consortium_members_organization_id", "organization_id"),
+        CheckConstraint("status IN ('invited', 'member')", name="status"),
+    )
 
 
 class SharingRuleRow(IdMixin, CreatedMixin, Base):
