@@ -72,6 +72,10 @@ def bodies(target: dict[str, str]) -> dict[tuple[str, str], object]:
                 "battery_category": "ev",
             }
         },
+        ("POST", "/v1/passports/{passport_id}/status"): {
+            "status": "waste",
+            "operator_org_id": target["outsider_org_id"],
+        },
         ("POST", "/v1/passports/{passport_id}/readings"): {
             "attributes": {"state_of_charge_share": [{"value": 0.5, "recorded_at": "2026-01-01T00:00:00Z"}]}
         },

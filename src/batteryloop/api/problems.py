@@ -106,7 +106,11 @@ def install(app: FastAPI) -> None:
         outcome = {403: AuditOutcome.DENIED, 404: AuditOutcome.NOT_FOUND}.get(status, AuditOutcome.REJECTED)
         if status < 500:
             await _run_sync(_record_failure, request, exc, outcome)
-        errors = [{"field": exc.field, "reason": exc.reason}] if exc.field else None
+        listed = getattr(exc, "problems", None)  # validation that collects every problem names them all
+        if listed:
+            errors: list[dict[str, str]] | None = [{"field": p.field, "reason": p.reason} for p in listed]
+        else:
+            errors = [{"field": exc.field, "reason": exc.reason}] if exc.field else None
         return problem(
             status,
             slug=slug,

@@ -16,6 +16,14 @@ from batteryloop.domain.organization import DataCategory
 from batteryloop.domain.passport.access import PassportView, ServedLevel, decide_served_level, filter_attributes
 from batteryloop.domain.passport.attributes import Behaviour, Level, get_attributes
 from batteryloop.domain.passport.completeness import CompletenessReport, check_completeness
+from batteryloop.domain.passport.lifecycle import (
+    RECYCLED,
+    BatteryStatus,
+    PassportState,
+    TransitionResult,
+    check_transition,
+    parse_status,
+)
 from batteryloop.domain.passport.problems import PassportValidationError, Problem
 from batteryloop.domain.passport.values import check_attributes
 from batteryloop.services import audit
@@ -308,3 +316,87 @@ def completeness_dict(report: CompletenessReport) -> dict[str, Any]:
             for a in (get_attributes()[k] for k in report.missing_keys)
         ],
     }
+
+
+# -- lifecycle -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatusChange:
+    """What a status change did: the domain's transition result and the passport(s) afterwards."""
+
+    transition: TransitionResult
+    passport_id: str
+    new_passport_id: str | None
+
+
+def change_status(
+    uow: UnitOfWork,
+    actor: Actor,
+    passport_id: str,
+    to: str,
+    *,
+    operator_org_id: uuid.UUID | None = None,
+    new_passport_id: str | None = None,
+) -> StatusChange:
+    """Change a battery's status through the lifecycle (the organisation responsible for the passport).
+
+    Waste hands the passport to the waste operator; repurposing and remanufacturing issue a new passport
+    (``new_passport_id``) linked to this one, for the operator; recycling ends the passport (read-only archive).
+    """
+    if actor.org_id is None and not actor.system:
+        raise PermissionDeniedError("sign in to change a battery's status", field="authorization")
+    stored = _get(uow, passport_id)
+    if not (actor.system or (actor.org_id == stored.owner_org_id and actor.may_write)):
+        raise PermissionDeniedError(
+            "only the organisation responsible for the passport changes the battery's status", field="passport_id"
+        )
+    if operator_org_id is not None and uow.organizations.get(Actor.platform_operator(), operator_org_id) is None:
+        raise NotFoundError(f"no organisation {operator_org_id}", field="operator_org_id")
+    state = PassportState(
+        status=parse_status(stored.status) if stored.status != RECYCLED else BatteryStatus.WASTE,
+        responsible_org_id=stored.owner_org_id,
+        superseded=stored.successor_passport_id is not None,
+        ceased=stored.ceased_at is not None,
+    )
+    result = check_transition(state, to, operator_org_id=operator_org_id)
+    now = uow.now()
+    created: str | None = None
+    if result.creates_new_passport:
+        if not new_passport_id:
+            raise InvalidInputError(
+                f"{result.to} makes a new battery with a new passport: give its new_passport_id",
+                field="new_passport_id",
+            )
+        model = uow.passports.get_model(stored.model_id) if stored.model_id else None
+        carried = {k: v for k, v in full_attributes(stored, model).items() if not get_attributes()[k].is_dynamic}
+        carried["passport_id"] = new_passport_id
+        assert result.new_passport_status is not None
+        carried[STATUS_KEY] = [{"value": result.new_passport_status.value, "recorded_at": _iso(now)}]
+        prepared = prepare_passport(carried, owner_org_id=result.responsible_org_id, now=now)
+        if uow.passports.existing_ids([new_passport_id]):
+            raise ConflictError(f"passport {new_passport_id!r} is already registered", field="new_passport_id")
+        prepared.row["predecessor_passport_id"] = stored.passport_id
+        uow.passports.add_many([prepared.row], {new_passport_id: prepared.readings})
+        uow.passports.update(stored.pk, successor_passport_id=new_passport_id, updated_at=now)
+        created = new_passport_id
+    elif result.ceased:
+        uow.passports.update(stored.pk, status=RECYCLED, ceased_at=now, updated_at=now)
+    else:
+        uow.passports.add_readings(
+            stored.pk, [{"attribute": STATUS_KEY, "recorded_at": now, "value": result.status.value}]
+        )
+        uow.passports.update(
+            stored.pk, status=result.status.value, owner_org_id=result.responsible_org_id, updated_at=now
+        )
+    for owner in {stored.owner_org_id, result.responsible_org_id}:
+        audit.record(
+            uow,
+            actor,
+            action="passport.status",
+            resource_type="passport",
+            resource_id=passport_id,
+            owner_org_id=owner,
+            detail=f"{stored.status} -> {result.to}" + (f"; new {created}" if created else ""),
+        )
+    return StatusChange(transition=result, passport_id=passport_id, new_passport_id=created)

@@ -14,6 +14,8 @@ from batteryloop.api.schemas.passport import (
     PassportRead,
     PassportSummary,
     ReadingsCreate,
+    StatusChangeCreate,
+    StatusChangeRead,
 )
 from batteryloop.services import passport as passport_service
 from batteryloop.services import qr
@@ -66,6 +68,34 @@ async def add_readings(body: ReadingsCreate, call: CallerDep, passport_id: str =
     """Append dynamic readings (state of health, cycles, temperatures, negative events)."""
     view = await call(lambda uow, actor: passport_service.add_readings(uow, actor, passport_id, body.attributes))
     return _read(view)
+
+
+@router.post("/{passport_id}/status", response_model=StatusChangeRead)
+async def change_status(body: StatusChangeCreate, call: CallerDep, passport_id: str = PassportId) -> StatusChangeRead:
+    """Move the battery through its lifecycle; impossible transitions are refused with the reason."""
+    change = await call(
+        lambda uow, actor: passport_service.change_status(
+            uow,
+            actor,
+            passport_id,
+            body.status,
+            operator_org_id=body.operator_org_id,
+            new_passport_id=body.new_passport_id,
+        )
+    )
+    t = change.transition
+    return StatusChangeRead(
+        passport_id=change.passport_id,
+        from_status=t.from_status.value,
+        status=t.status.value,
+        ceased=t.ceased,
+        superseded=t.superseded,
+        new_passport_id=change.new_passport_id,
+        responsible_org_id=t.responsible_org_id,
+        responsibility_transferred=t.responsibility_transferred,
+        rule=t.rule,
+        reasons=list(t.reasons),
+    )
 
 
 @router.get("/{passport_id}/completeness", response_model=CompletenessRead)

@@ -65,3 +65,28 @@ class PassportSummary(Schema):
 class PassportPage(Schema):
     items: list[PassportSummary]
     next_cursor: str | None = None
+
+
+class StatusChangeCreate(Schema):
+    status: str = Field(description="re-used | repurposed | remanufactured | waste | recycled")
+    operator_org_id: uuid.UUID | None = Field(
+        default=None,
+        description="The operator carrying out the change: the waste operator taking a waste battery, or the "
+        "operator that repurposes or remanufactures it (required for those)",
+    )
+    new_passport_id: str | None = Field(
+        default=None, max_length=200, description="Identifier of the new passport (repurposing, remanufacturing)"
+    )
+
+
+class StatusChangeRead(Schema):
+    passport_id: str
+    from_status: str
+    status: str = Field(description="This passport's status afterwards")
+    ceased: bool
+    superseded: bool
+    new_passport_id: str | None
+    responsible_org_id: uuid.UUID
+    responsibility_transferred: bool
+    rule: str
+    reasons: list[str]
