@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from batteryloop.domain.passport.access import ServedLevel, decide_served_level, visible_keys
 from batteryloop.domain.organization import OrganizationKind
+from batteryloop.domain.passport.access import ServedLevel, decide_served_level, visible_keys
 from tests.conftest import auth
 
 PID = "urn:voltavia:vm00000001"
@@ -110,7 +110,8 @@ def test_each_level_sees_exactly_its_attributes(client, world, registered):
 def test_all_93_attributes_against_the_data_file(client, world, registered):
     """Table-driven from the attribute file: each row's access level decides who sees it."""
     path = "src/batteryloop/data/passport/attributes.csv"
-    rows = list(csv.DictReader(line for line in open(path, encoding="utf-8") if not line.startswith("#")))
+    with open(path, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
     assert len(rows) == 93
     public = client.get(f"/v1/passports/{PID}").json()["attributes"]
     authority = client.get(
