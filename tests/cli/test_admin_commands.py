@@ -57,15 +57,16 @@ def test_commands_refuse_an_unmigrated_database(run):
 
 def test_demo_builds_the_consortium_and_prints_keys(run, cli_env):
     keys_file = cli_env / "keys.json"
-    r = run("demo", "--no-serve", "--seed", "3", "--keys-file", str(keys_file))
+    r = run("demo", "--no-serve", "--seed", "3", "--batteries", "60", "--keys-file", str(keys_file))
     assert r.exit_code == 0, r.output
     keys = json.loads(keys_file.read_text())
     kinds = {k["kind"] for k in keys}
     assert kinds == {"oem", "recycler", "dismantler", "logistics", "cathode_maker", "authority"}
     assert all(k["key"] in r.stdout for k in keys)
-    again = run("demo", "--no-serve")
+    assert "60 passports" in r.stdout
+    again = run("demo", "--no-serve", "--batteries", "0")
     assert again.exit_code == 1 and "--reset" in again.stderr
-    assert run("demo", "--no-serve", "--reset").exit_code == 0
+    assert run("demo", "--no-serve", "--reset", "--batteries", "0").exit_code == 0
 
 
 def test_console_script_is_installed():
@@ -76,7 +77,7 @@ def test_console_script_is_installed():
 def test_demo_reset_refuses_a_database_with_real_organisations(run, cli_env):
     run("db", "upgrade")
     run("org", "create", "Real Recycler GmbH", "--kind", "recycler")
-    r = run("demo", "--no-serve", "--reset")
+    r = run("demo", "--no-serve", "--reset", "--batteries", "0")
     assert r.exit_code == 2 and "Real Recycler GmbH" in r.stderr
     assert "Real Recycler GmbH" in run("org", "list", "--format", "json").stdout  # nothing was lost
 

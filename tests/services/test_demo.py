@@ -40,3 +40,39 @@ def test_ids_depend_only_on_the_seed(engine, settings):
     assert [(k.organization, k.member) for k in results[0].keys] == [
         (k.organization, k.member) for k in results[1].keys
     ]
+
+
+def test_demo_passports_are_valid_and_age_realistically(platform):
+    from sqlalchemy import func, select
+
+    from batteryloop.services import passport as passport_service
+    from batteryloop.storage.tables import BatteryModelRow, PassportRow
+
+    result = build_demo(platform.store, seed=3, batteries=90, progress=None)
+    with platform.store.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(BatteryModelRow)) == 6
+        rows = list(uow.session.scalars(select(PassportRow)))
+        assert len(rows) == 90
+        statuses = Counter(r.status for r in rows)
+        assert set(statuses) <= {"original", "waste"} and statuses["waste"] > 0
+        waste = next(r for r in rows if r.status == "waste")
+        assert waste.owner_org_id in (
+            result.organization_ids["CircuMet Recycling"],
+            result.organization_ids["Pyrolux Metals"],
+        )  # responsibility passed
+        view = passport_service.read_passport(uow, None, rows[0].passport_id)
+        assert view.attributes["battery_category"] == "ev" and "battery_chemistry" in view.attributes
+        # state of certified energy falls as packs age (yearly readings, chemistry-dependent fade)
+        from batteryloop.domain.access import Actor
+
+        aged = [
+            passport_service.read_passport(uow, Actor.platform_operator(), r.passport_id).attributes.get(
+                "state_of_certified_energy_share", []
+            )
+            for r in rows
+        ]
+        long_series = [s for s in aged if len(s) >= 4]
+        assert long_series
+        for series in long_series:
+            values = [reading["value"] for reading in series]
+            assert values[-1] < values[0] <= 1.0

@@ -12,7 +12,9 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from batteryloop.demo.passports import build_demo_passports
 from batteryloop.domain.access import Actor, SharingRule
 from batteryloop.domain.organization import DataCategory, MemberRole, OrganizationKind
 from batteryloop.services import consortium as consortium_service
@@ -42,6 +44,9 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
     DemoOrganization("Cathodia Materials", K.CATHODE_MAKER, "PL", "pCAM/CAM producer, buys recovered sulfates"),
     DemoOrganization("Battery Market Surveillance Office", K.AUTHORITY, "DE", "market surveillance authority"),
 )
+
+#: The scenario's "today": fixed, so the same seed gives the same histories whenever it is built
+AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
 
 CONSORTIUM_NAME = "Rhine Battery Loop"
 CONSORTIUM_DESCRIPTION = (
@@ -159,7 +164,17 @@ def build_demo(store: Store, *, seed: int = 7, batteries: int = 5000, progress: 
         step("agreement", 1)
         uow.commit()
     result = DemoResult(consortium_id=consortium.id, organization_ids=ids, keys=keys, batteries_requested=batteries)
-    result.notes.append(
-        f"{batteries} battery packs requested: packs arrive with the passport registry, which is not built yet"
-    )
+    if batteries:
+        counts = build_demo_passports(
+            store,
+            organization_ids=ids,
+            batteries=batteries,
+            seed=seed,
+            as_of=AS_OF,
+            progress=(lambda n: step("passports", n)),
+        )
+        result.notes.append(
+            f"{counts['models']} battery models and {counts['passports']} passports; {counts['waste']} packs at "
+            "end of life were handed to the recyclers"
+        )
     return result

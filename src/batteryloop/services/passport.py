@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from batteryloop.domain.access import Actor
 from batteryloop.domain.audit import AuditOutcome
 from batteryloop.domain.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from batteryloop.domain.organization import DataCategory
+from batteryloop.domain.pagination import Page
 from batteryloop.domain.passport.access import PassportView, ServedLevel, decide_served_level, filter_attributes
 from batteryloop.domain.passport.attributes import Behaviour, Level, get_attributes
 from batteryloop.domain.passport.completeness import CompletenessReport, check_completeness
@@ -400,3 +401,62 @@ def change_status(
             detail=f"{stored.status} -> {result.to}" + (f"; new {created}" if created else ""),
         )
     return StatusChange(transition=result, passport_id=passport_id, new_passport_id=created)
+
+
+# -- battery models --------------------------------------------------------------------------------------------
+
+
+def create_model(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    code: str,
+    name: str,
+    attributes: object,
+    model_id: uuid.UUID | None = None,
+) -> BatteryModel:
+    """Register a battery model: the model-level passport attributes its packs share (an automaker's)."""
+    owner = _writer(actor)
+    checked, problems = check_attributes(attributes, level=Level.MODEL, prefix="attributes")
+    problems = list(problems)
+    if "battery_category" not in checked and not any(p.field == "attributes.battery_category" for p in problems):
+        problems.append(Problem(field="attributes.battery_category", reason="a battery model needs its category"))
+    if problems:
+        raise PassportValidationError(problems)
+    code = code.strip()
+    if not code:
+        raise InvalidInputError("give the model a code, e.g. VM-E80", field="code")
+    if uow.passports.get_model_by_code(owner, code) is not None:
+        raise ConflictError(f"your organisation already has a battery model {code!r}", field="code")
+    chemistry = checked.get("battery_chemistry", {}).get("code") if "battery_chemistry" in checked else None
+    model = BatteryModel(
+        id=model_id or uuid.uuid4(),
+        owner_org_id=owner,
+        code=code,
+        name=name.strip() or code,
+        category=checked["battery_category"],
+        chemistry=chemistry,
+        attributes=checked,
+    )
+    uow.passports.add_model(model)
+    audit.record(
+        uow, actor, action="model.create", resource_type="battery_model", resource_id=model.id, owner_org_id=owner
+    )
+    return model
+
+
+# -- listings --------------------------------------------------------------------------------------------------
+
+
+def list_passports(
+    uow: UnitOfWork, actor: Actor, *, cursor: str | None, limit: int, status: str | None = None
+) -> Page[StoredPassport]:
+    """Passports of the caller's organisation and those shared with it, optionally of one status, in id order."""
+    return uow.passports.list_visible(actor, cursor=cursor, limit=limit, status=status)
+
+
+def count_passports_by_status(uow: UnitOfWork, actor: Actor) -> dict[str, int]:
+    """How many of the passports :func:`list_passports` lists hold each status (statuses without any left out)."""
+    listed = uow.passports.readable_by(actor).subquery()
+    rows = uow.connection.execute(select(listed.c.status, func.count()).group_by(listed.c.status))
+    return {str(status): int(count) for status, count in rows}

@@ -62,7 +62,7 @@ def demo(
         assert platform.engine is not None
         upgrade(platform.engine)
         with Progress(console=console, transient=True) as bar:
-            task = bar.add_task("building the demo consortium", total=len(ORGANIZATIONS) + 1)
+            task = bar.add_task("building the demo consortium", total=len(ORGANIZATIONS) + 1 + batteries)
             try:
                 result = build_demo(
                     platform.store,
