@@ -50,6 +50,7 @@ def problem(
     instance: str | None = None,
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": TYPE_BASE + slug if slug else "about:blank",
@@ -61,6 +62,8 @@ def problem(
         body["instance"] = instance
     if errors:
         body["errors"] = errors
+    if extra:
+        body.update(extra)
     if status == 401:
         headers = {**(headers or {}), "WWW-Authenticate": 'Bearer realm="batteryloop"'}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
@@ -92,6 +95,14 @@ def _record_failure(request: Request, exc: DomainError, outcome: AuditOutcome) -
         log.exception("could not record a failed request in the audit log")
 
 
+def _field_reason(item: Any) -> dict[str, str]:
+    """A listed problem: an object with ``field`` and ``reason``, or a ``(path, reason)`` pair."""
+    if hasattr(item, "field"):
+        return {"field": str(item.field), "reason": str(item.reason)}
+    path, reason = item
+    return {"field": str(path), "reason": str(reason)}
+
+
 def _field_name(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path"):
@@ -108,9 +119,10 @@ def install(app: FastAPI) -> None:
             await _run_sync(_record_failure, request, exc, outcome)
         listed = getattr(exc, "problems", None)  # validation that collects every problem names them all
         if listed:
-            errors: list[dict[str, str]] | None = [{"field": p.field, "reason": p.reason} for p in listed]
+            errors: list[dict[str, str]] | None = [_field_reason(p) for p in listed]
         else:
             errors = [{"field": exc.field, "reason": exc.reason}] if exc.field else None
+        report = getattr(exc, "report", None)  # a rejected bulk import: every bad record with its position
         return problem(
             status,
             slug=slug,
@@ -118,6 +130,7 @@ def install(app: FastAPI) -> None:
             detail=str(exc),
             instance=request.url.path,
             errors=errors,
+            extra={"report": report.as_dict()} if report is not None else None,
         )
 
     @app.exception_handler(CalcItemError)

@@ -45,7 +45,7 @@ class PassportRead:
     roles: list[str]
     reasons: list[str]
     status: str
-    category: str
+    category: str | None
     chemistry: str | None
     ceased: bool
     predecessor_passport_id: str | None
@@ -116,7 +116,7 @@ def read_passport(
             detail=f"level={view.level}",
         )
     report = None
-    if completeness and view.level in (ServedLevel.OWNER, ServedLevel.AUTHORITY):
+    if completeness and stored.category and view.level in (ServedLevel.OWNER, ServedLevel.AUTHORITY):
         report = check_completeness(everything, stored.category)
     return PassportRead(
         passport_id=stored.passport_id,
@@ -161,7 +161,7 @@ def prepare_passport(
     checked, problems = check_attributes(attributes, prefix=prefix)
     problems = list(problems)
     merged = {**(model.attributes if model else {}), **checked}
-    for key in ("passport_id", "battery_id", "battery_category"):
+    for key in ("passport_id", "battery_id"):
         if key not in merged and not any(p.field == f"{prefix}.{key}" for p in problems):
             problems.append(Problem(field=f"{prefix}.{key}", reason=f"{key} is required to register a passport"))
     if problems:
@@ -194,7 +194,7 @@ def prepare_passport(
         "battery_id": merged["battery_id"],
         "owner_org_id": owner_org_id,
         "model_id": model.id if model else None,
-        "category": merged["battery_category"],
+        "category": merged.get("battery_category"),
         "chemistry": chemistry,
         "status": status,
         "predecessor_passport_id": None,
@@ -295,6 +295,11 @@ def completeness_of(uow: UnitOfWork, actor: Actor, passport_id: str) -> Complete
             "completeness is reported to the passport's owner and to authorities", field="passport_id"
         )
     model = uow.passports.get_model(stored.model_id) if stored.model_id else None
+    if not stored.category:
+        raise InvalidInputError(
+            "the passport has no battery category, so its mandatory attributes are not defined; add one",
+            field="battery_category",
+        )
     return check_completeness(full_attributes(stored, model), stored.category)
 
 

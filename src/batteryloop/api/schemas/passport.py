@@ -42,7 +42,7 @@ class PassportRead(Schema):
     roles: list[str] = Field(description="Legitimate-interest roles the view was served for")
     reasons: list[str]
     status: str
-    category: str
+    category: str | None
     chemistry: str | None
     ceased: bool = Field(description="True once the battery is recycled: the passport is a read-only archive")
     predecessor_passport_id: str | None
@@ -57,7 +57,7 @@ class PassportSummary(Schema):
     passport_id: str
     battery_id: str
     status: str
-    category: str
+    category: str | None
     chemistry: str | None
     owner_org_id: uuid.UUID
 

@@ -43,7 +43,7 @@ class StoredPassport:
     battery_id: str
     owner_org_id: uuid.UUID
     model_id: uuid.UUID | None
-    category: str
+    category: str | None
     chemistry: str | None
     status: str
     predecessor_passport_id: str | None

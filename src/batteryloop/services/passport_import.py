@@ -1,0 +1,401 @@
+"""Bulk passport import: stream records, validate every one, apply the whole file or nothing.
+
+Formats: ``csv`` (docs/passport-format.md), ``jsonl`` (one canonical record per line), ``json`` (a canonical record
+or a list of them, streamed with ijson), ``batterypass`` (Battery Pass v1.2 JSON: one document or a list),
+``catenax`` (Catena-X battery pass 6.1.0: one document or a list). Memory stays flat in file size: records are
+validated and inserted a batch at a time inside one transaction, which is rolled back when any record is bad;
+only the list of problems grows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import IO, Any
+
+import ijson
+
+from batteryloop.domain.access import Actor
+from batteryloop.domain.errors import ConflictError, DomainError, InvalidInputError, PermissionDeniedError
+from batteryloop.domain.passport.exchange import batterypass, catenax, csvformat
+from batteryloop.domain.passport.exchange._common import check_on_invalid
+from batteryloop.domain.passport.exchange.textio import decode_document
+from batteryloop.domain.passport.problems import PassportValidationError
+from batteryloop.services import audit
+from batteryloop.services.passport import prepare_passport
+from batteryloop.storage.tables import ImportRow
+from batteryloop.storage.uow import UnitOfWork
+
+BATCH = 2000
+MAX_LISTED_ERRORS = 1000
+
+
+class ImportFormat(StrEnum):
+    CSV = "csv"
+    JSONL = "jsonl"
+    JSON = "json"
+    BATTERYPASS = "batterypass"
+    CATENAX = "catenax"
+
+
+@dataclass
+class RecordError:
+    position: str
+    problems: list[dict[str, str]]
+    passport_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"position": self.position, "problems": self.problems}
+        if self.passport_id:
+            out["passport_id"] = self.passport_id
+        return out
+
+
+@dataclass
+class ImportReport:
+    format: str
+    records: int = 0
+    imported: int = 0
+    skipped_existing: int = 0
+    applied: bool = False
+    errors: list[RecordError] = field(default_factory=list)
+    error_count: int = 0
+    #: values left out on import (on_invalid="omit") or adjusted, by position
+    notes: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "records": self.records,
+            "imported": self.imported,
+            "skipped_existing": self.skipped_existing,
+            "applied": self.applied,
+            "error_count": self.error_count,
+            "errors": [e.as_dict() for e in self.errors],
+            "notes": self.notes,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _PositionedProblem:
+    field: str
+    reason: str
+
+
+class ImportRejected(InvalidInputError):
+    """The file has bad records: nothing was applied; ``report`` lists every one."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        self.problems = [
+            _PositionedProblem(field=f"{e.position}: {p['field']}", reason=p["reason"])
+            for e in report.errors
+            for p in e.problems
+        ]
+        first = report.errors[0]
+        super().__init__(
+            f"{report.error_count} of {report.records} records are invalid; nothing was imported "
+            f"(first: {first.position}: {first.problems[0]['field']}: {first.problems[0]['reason']})",
+            field="file",
+        )
+
+
+# -- reading -----------------------------------------------------------------------------------------------------
+
+Parsed = tuple[str, Any]  # (position, canonical record or DomainError)
+
+
+def _text_lines(stream: IO[bytes]) -> Iterator[str]:
+    head = stream.read(4)
+    encoding = "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    rest = io.TextIOWrapper(io.BufferedReader(_Prefixed(head, stream)), encoding=encoding, newline=None)
+    yield from rest
+
+
+class _Prefixed(io.RawIOBase):
+    """A raw stream that first replays bytes already read (the BOM sniff), then the rest."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _documents(stream: IO[bytes]) -> Iterator[tuple[str, Any]]:
+    """JSON documents of a file that holds one object or a list of objects (streamed for lists)."""
+    raw = stream.read()
+    text = decode_document(raw)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(
+            f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", field="file"
+        ) from None
+    if isinstance(document, list):
+        for i, item in enumerate(document):
+            yield f"item {i + 1}", item
+    else:
+        yield "document", document
+
+
+def _json_items(stream: IO[bytes]) -> Iterator[tuple[str, Any]]:
+    head = stream.read(1)
+    while head and head.isspace():
+        head = stream.read(1)
+    rest = _Prefixed(head, stream)
+    if head == b"[":
+        try:
+            for i, item in enumerate(ijson.items(io.BufferedReader(rest), "item", use_float=True)):
+                yield f"item {i + 1}", item
+        except ijson.JSONError as exc:
+            raise InvalidInputError(f"not valid JSON: {exc}", field="file") from None
+    else:
+        yield from _documents(io.BufferedReader(rest))
+
+
+def _map(position: str, mapper: Callable[[Any], Any], document: Any) -> Parsed:
+    try:
+        return position, mapper(document)
+    except DomainError as exc:
+        return position, exc
+
+
+def _canonical(document: Any) -> Any:
+    if not isinstance(document, dict) or "attributes" not in document:
+        raise InvalidInputError('each record must be an object {"attributes": {...}}', field="record")
+    extra = set(document) - {"attributes", "model_code"}
+    if extra:
+        raise InvalidInputError(f"unknown field(s) {sorted(extra)}; a record holds 'attributes'", field="record")
+    return document
+
+
+def iter_records(
+    fmt: ImportFormat,
+    stream: IO[bytes],
+    *,
+    received_at: str | None = None,
+    on_invalid: str = "refuse",
+    notes: list[dict[str, str]] | None = None,
+) -> Iterator[Parsed]:
+    """Records of a file with their positions ("line 7", "item 3"); bad ones come as errors in place.
+
+    For Battery Pass and Catena-X documents, ``received_at`` stamps dynamic values that carry no time of their
+    own, and ``on_invalid="omit"`` leaves out values that cannot be used (instead of refusing the document),
+    each named in ``notes``.
+    """
+    mode = check_on_invalid(on_invalid)
+
+    def foreign(mapper: Callable[..., Any]) -> Callable[[Any], Any]:
+        def convert(document: Any) -> Any:
+            mapped = mapper(document, received_at=received_at, on_invalid=mode)
+            if notes is not None and len(notes) < MAX_LISTED_ERRORS:
+                notes.extend({"position": position_now[0], "field": path, "note": text} for path, text in mapped.notes)
+            return mapped.record
+
+        return convert
+
+    position_now = [""]
+    if fmt is ImportFormat.CSV:
+        for line_no, parsed in csvformat.parse_csv_rows(_text_lines(stream)):
+            yield f"line {line_no}", parsed
+    elif fmt is ImportFormat.JSONL:
+        for n, line in enumerate(_text_lines(stream), start=1):
+            if not line.strip():
+                continue
+            try:
+                document = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield f"line {n}", InvalidInputError(f"not valid JSON: {exc.msg}", field=f"line {n}")
+                continue
+            yield _map(f"line {n}", _canonical, document)
+    elif fmt is ImportFormat.JSON:
+        for position, document in _json_items(stream):
+            yield _map(position, _canonical, document)
+    else:
+        convert = foreign(
+            batterypass.from_batterypass_with_notes
+            if fmt is ImportFormat.BATTERYPASS
+            else catenax.from_catenax_with_notes
+        )
+        for position, document in _documents(stream):
+            position_now[0] = position
+            yield _map(position, convert, document)
+
+
+# -- applying ----------------------------------------------------------------------------------------------------
+
+
+def _problems_of(exc: DomainError) -> list[dict[str, str]]:
+    listed = getattr(exc, "problems", None)
+    if listed:
+        return [p.to_dict() if hasattr(p, "to_dict") else {"field": str(p[0]), "reason": str(p[1])} for p in listed]
+    return [{"field": exc.field or "record", "reason": exc.reason}]
+
+
+def import_passports(
+    uow: UnitOfWork,
+    actor: Actor,
+    records: Iterable[Parsed],
+    *,
+    fmt: ImportFormat,
+    resume: bool = False,
+    progress: Callable[[int], None] | None = None,
+    notes: list[dict[str, str]] | None = None,
+) -> ImportReport:
+    """Validate every record and insert them all in the caller's transaction, or raise ImportRejected (the
+    caller rolls back). With ``resume``, passports already registered are skipped (idempotent by passport id)."""
+    if actor.org_id is None or not actor.may_write:
+        raise PermissionDeniedError("only admins and operators of an organisation import passports", field="role")
+    owner = actor.org_id
+    now = uow.now()
+    report = ImportReport(format=fmt.value, notes=notes if notes is not None else [])
+    seen: dict[str, str] = {}
+    batch: list[tuple[str, Any]] = []
+
+    def fail(error: RecordError) -> None:
+        report.error_count += 1
+        if len(report.errors) < MAX_LISTED_ERRORS:
+            report.errors.append(error)
+
+    def flush() -> None:
+        ids = [p.row["passport_id"] for _, p in batch]
+        existing = uow.passports.existing_ids(ids)
+        keep = []
+        for position, prepared in batch:
+            pid = prepared.row["passport_id"]
+            if pid in existing:
+                if resume:
+                    report.skipped_existing += 1
+                    continue
+                fail(
+                    RecordError(
+                        position,
+                        [
+                            {
+                                "field": "attributes.passport_id",
+                                "reason": f"passport {pid!r} is "
+                                "already registered; use --resume to skip registered passports",
+                            }
+                        ],
+                        pid,
+                    )
+                )
+                continue
+            keep.append(prepared)
+        if report.error_count == 0 and keep:
+            uow.passports.add_many([p.row for p in keep], {p.row["passport_id"]: p.readings for p in keep})
+            report.imported += len(keep)
+        batch.clear()
+
+    for position, parsed in records:
+        report.records += 1
+        if isinstance(parsed, DomainError):
+            fail(RecordError(position, _problems_of(parsed)))
+        else:
+            try:
+                prepared = prepare_passport(parsed.get("attributes"), owner_org_id=owner, now=now)
+            except PassportValidationError as exc:
+                pid = (
+                    parsed.get("attributes", {}).get("passport_id")
+                    if isinstance(parsed.get("attributes"), dict)
+                    else None
+                )
+                fail(RecordError(position, _problems_of(exc), pid if isinstance(pid, str) else None))
+            else:
+                pid = prepared.row["passport_id"]
+                if pid in seen:
+                    fail(
+                        RecordError(
+                            position,
+                            [
+                                {
+                                    "field": "attributes.passport_id",
+                                    "reason": f"passport {pid!r} also appears at {seen[pid]}",
+                                }
+                            ],
+                            pid,
+                        )
+                    )
+                else:
+                    seen[pid] = position
+                    batch.append((position, prepared))
+        if len(batch) >= BATCH:
+            flush()
+        if progress is not None:
+            progress(1)
+    flush()
+    if report.records == 0:
+        raise InvalidInputError("the file holds no passport records", field="file")
+    if report.error_count:
+        raise ImportRejected(report)
+    report.applied = True
+    audit.record(
+        uow,
+        actor,
+        action="passport.import",
+        resource_type="passport",
+        owner_org_id=owner,
+        detail=f"{fmt}: {report.imported} imported, {report.skipped_existing} skipped",
+    )
+    return report
+
+
+def remember_import(
+    uow: UnitOfWork, actor: Actor, *, idempotency_key: str, content_sha256: str, fmt: ImportFormat, report: ImportReport
+) -> None:
+    assert actor.org_id is not None
+    uow.passports.add_import(
+        ImportRow(
+            owner_org_id=actor.org_id,
+            idempotency_key=idempotency_key,
+            content_sha256=content_sha256,
+            format=fmt.value,
+            created_at=uow.now(),
+            passports=report.imported,
+            result=json.dumps(report.as_dict()),
+        )
+    )
+
+
+def previous_import(
+    uow: UnitOfWork, actor: Actor, *, idempotency_key: str, content_sha256: str
+) -> dict[str, Any] | None:
+    """The stored result of an import with this key; a different file under the same key is a conflict."""
+    if actor.org_id is None:
+        return None
+    row = uow.passports.find_import(actor.org_id, idempotency_key)
+    if row is None:
+        return None
+    if row.content_sha256 != content_sha256:
+        raise ConflictError(
+            "this Idempotency-Key was used for a different file; use a new key for a new file", field="idempotency_key"
+        )
+    result: dict[str, Any] = json.loads(row.result)
+    return result
+
+
+def sha256_of(stream: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()
