@@ -79,7 +79,8 @@ def test_oversized_chunked_body_is_413(client, world):
         content=chunks(),
         headers={**auth(world.key("Voltavia Motors")), "content-type": "application/json"},
     )
-    assert_problem(r, 413)
+    body = assert_problem(r, 413, "body")
+    assert body["type"].endswith("/too-large")
 
 
 @pytest.mark.parametrize(

@@ -126,7 +126,7 @@ def install(app: FastAPI) -> None:
         return problem(
             status,
             slug=slug,
-            title=HTTPStatus(status).phrase,
+            title="Invalid input" if status == 422 else HTTPStatus(status).phrase,
             detail=str(exc),
             instance=request.url.path,
             errors=errors,
@@ -184,6 +184,15 @@ def install(app: FastAPI) -> None:
             detail = f"there is no resource at {request.url.path}; see /docs for the API"
         if exc.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}; see /docs for the API"
+        if exc.status_code == 413:  # a streamed body passed the limit (the middleware answers declared sizes)
+            return problem(
+                413,
+                slug="too-large",
+                title="Content Too Large",
+                detail=detail,
+                instance=request.url.path,
+                errors=[{"field": "body", "reason": detail}],
+            )
         return problem(exc.status_code, detail=detail, instance=request.url.path, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(IntegrityError)
