@@ -48,8 +48,20 @@ def full_record(pid: str = PID, battery_id: str = "VM-ID3-88412") -> dict:
         "chemistry": {"code": "NMC811"},
         "labels": [{"subject": "separate_collection", "meaning": "collect separately"}],
         "materials": [
-            {"name": "Nickel", "cas": "7440-02-0", "mass_kg": 38.5, "component": "cathode", "critical_raw_material": True},
-            {"name": "Graphite", "cas": "7782-42-5", "mass_kg": 52.25, "component": "anode", "critical_raw_material": True},
+            {
+                "name": "Nickel",
+                "cas": "7440-02-0",
+                "mass_kg": 38.5,
+                "component": "cathode",
+                "critical_raw_material": True,
+            },
+            {
+                "name": "Graphite",
+                "cas": "7782-42-5",
+                "mass_kg": 52.25,
+                "component": "anode",
+                "critical_raw_material": True,
+            },
         ],
         "hazardous_substances": [
             {
@@ -170,21 +182,58 @@ def test_anonymous_visitor_sees_the_public_view_without_signing_in(client, passp
     assert "<style" not in html.lower()
 
 
-def test_restricted_attributes_are_never_in_the_public_html(client, platform, world):
-    """Every restricted attribute of the registry, given a unique marker value, stays out of the public page."""
+def marker(number: int, base_type: str) -> tuple[object, str]:
+    """A value unique to attribute ``number`` for a value type, and the text the owner's page shows for it."""
+    word = f"MARKER{number:02d}X"
+    if base_type == "url":
+        return f"https://restricted.example/{word}", word
+    if base_type == "year_month":
+        return f"19{number:02d}-11", f"November 19{number:02d}"
+    if base_type == "decimal":
+        return number + 0.375, f"{number}.375"
+    if base_type == "integer":
+        return 70000 + number, f"{70000 + number:,}"
+    if base_type == "fraction":
+        return (100 + number) / 1000, f"{(100 + number) / 10:.1f}{NBSP}%"
+    if base_type == "materials":
+        return [{"name": word, "mass_kg": 1.0, "component": "cathode", "critical_raw_material": False}], word
+    if base_type == "documents":
+        return [{"type": "dismantling_manual", "url": f"https://restricted.example/{word}"}], word
+    if base_type == "part_numbers":
+        return [{"part_name": "housing", "part_number": word}], word
+    if base_type == "spare_part_sources":
+        return [{"supplier": word, "parts": [{"part_name": "housing", "part_number": "P-1"}]}], word
+    if base_type == "resistance_increases":
+        return [{"component": "pack", "rate": (100 + number) / 1000}], f"{(100 + number) / 10:.1f}{NBSP}%"
+    if base_type == "events":
+        return [{"description": word}], word
+    return None, ""
+
+
+def test_restricted_values_are_never_in_the_public_html(client, platform, world):
+    """Every restricted attribute of the registry gets a value unique to it: the owner's page shows each one, the
+    public page none of them (table-driven over the 33 restricted attributes, not hand-picked fields)."""
     record = full_record(pid="urn:voltavia:markers")
-    markers = {}
+    shown: dict[str, str] = {}
     for key, a in get_attributes().items():
-        if a.access.value != "public" and a.base_type in ("string", "text"):
-            markers[key] = record[key] = f"MARKER-{a.number}-{key}"
-    record["part_numbers"] = [{"part_name": "secret housing", "part_number": "VM-SECRET-PN-7"}]
+        if a.access.value == "public":
+            continue
+        value, text = marker(a.number, a.base_type)
+        if value is None:  # enums (battery status): no unique value to look for; the row check covers them
+            continue
+        record[key] = [{"value": value, "recorded_at": "2026-03-01T12:00:00Z"}] if a.is_dynamic else value
+        shown[key] = text
+    assert len(shown) >= 30
     register(platform, oem_actor(world), record)
-    html = client.get("/p/urn:voltavia:markers").text
-    assert "VM-SECRET-PN-7" not in html and "secret housing" not in html
-    for marker in markers.values():
-        assert marker not in html
+    public = unescape(client.get("/p/urn:voltavia:markers").text)
     restricted = {k for k, a in get_attributes().items() if a.access.value != "public"}
-    assert not rows(html) & restricted
+    assert not rows(public) & restricted
+    sign_in(client, world.key("Voltavia Motors"))
+    owner = unescape(client.get("/p/urn:voltavia:markers").text)
+    for key, text in shown.items():
+        assert text in owner, f"the owner's page does not show {key} as {text!r}"
+        assert text not in public, f"the public page shows {key}"
+    assert "restricted.example" not in public
 
 
 def test_signed_in_recycler_sees_the_legitimate_interest_values(client, world, passport):
@@ -338,7 +387,7 @@ def test_unknown_passport_is_a_friendly_404_page(client, world):
     assert "Passport not found" in r.text
     assert "urn:nowhere:&lt;b&gt;nothing&lt;i&gt;" in r.text  # echoed, escaped
     assert "<b>nothing" not in r.text
-    assert 'href="/signin"' in r.text
+    assert 'href="/signin?next=%2Fpassports"' in r.text
     sign_in(client, world.key("Voltavia Motors"))
     signed_in = client.get("/p/urn:nowhere:x")
     assert signed_in.status_code == 404
@@ -499,3 +548,106 @@ def test_unknown_value_shapes_fall_back_to_text():
     row = passport_pages.attribute_row(attribute, {"unexpected": ["shape"]})
     assert row.shown.kind == "value"
     assert "unexpected" in row.shown.cells[0].text
+
+
+# -- in a real Chromium ------------------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def live_passport_server(tmp_path_factory: pytest.TempPathFactory):
+    """A uvicorn server on a free port over a demo database holding one full passport of Voltavia Motors."""
+    import os
+    import threading
+    import time
+
+    if not os.access(CHROMIUM, os.X_OK):
+        message = "install Debian's chromium (apt-get install chromium) to run browser tests"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    import uvicorn
+
+    from batteryloop.asgi import create_app
+    from batteryloop.demo.scenario import build_demo
+    from batteryloop.settings import Settings
+    from batteryloop.storage.engine import create_engine_for
+    from batteryloop.storage.migrate import upgrade
+
+    root = tmp_path_factory.mktemp("live-passport")
+    settings = Settings(database_url=f"sqlite:///{root / 'web.db'}", signing_key_file=root / "signing.pem")
+    engine = create_engine_for(settings.database_url)
+    upgrade(engine)
+    engine.dispose()
+    app = create_app(settings)
+    platform = app.state.platform
+    demo = build_demo(platform.store, seed=7, batteries=0)
+    actor = Actor(org_id=demo.organization_ids["Voltavia Motors"], org_kind=OrganizationKind.OEM, role=MemberRole.ADMIN)
+    with platform.store.uow() as uow:
+        passport_service.register_passport(uow, actor, full_record())
+        uow.commit()
+    keys = {k.organization: k.key for k in demo.keys if str(k.role) == "admin"}
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, name="uvicorn-passport", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the uvicorn server did not start")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}", keys
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        platform.dispose()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_passport_page_in_chromium(live_passport_server, width, tmp_path):
+    """The QR page renders under the site's CSP (no console errors), with its stylesheet and QR code, at both widths."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, keys = live_passport_server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": width, "height": 900})
+            page = context.new_page()
+            page.set_default_timeout(5000)
+            problems: list[str] = []
+            page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+            page.goto(f"{url}/p/{PID}")
+            expect(page.get_by_role("heading", name="VM-ID3-88412")).to_be_visible()
+            expect(page.get_by_test_id("served-level")).to_contain_text("Public")
+            expect(page.locator('[data-attribute="battery_mass_kg"]')).to_contain_text(f"452{NBSP}kg")
+            assert page.locator('[data-attribute="part_numbers"]').count() == 0
+            qr = page.locator("img.passport-qr__code")
+            expect(qr).to_be_visible()
+            page.wait_for_function("document.querySelector('img.passport-qr__code').naturalWidth > 0")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+            head = page.eval_on_selector(".passport-head", "e => getComputedStyle(e).borderTopColor")
+            assert head == "rgb(15, 92, 77)"  # the stylesheet applies
+
+            page.goto(f"{url}/signin")
+            page.get_by_label("API key").fill(keys["CircuMet Recycling"])
+            page.get_by_role("button", name="Sign in").click()
+            page.goto(f"{url}/p/{PID}")
+            expect(page.get_by_test_id("served-level")).to_contain_text("Legitimate interest")
+            expect(page.locator('[data-attribute="part_numbers"]')).to_contain_text(PART_NUMBER)
+            page.screenshot(path=str(tmp_path / f"passport-{width}.png"), full_page=True)
+            assert not problems, problems
+            context.close()
+        finally:
+            browser.close()

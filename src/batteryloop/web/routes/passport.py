@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -117,12 +118,18 @@ def chemistry_label(code: str | None) -> str:
         return code
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def humanize(code: object) -> str:
-    """``separate_collection`` -> ``Separate collection``; known codes read as words (``bms`` -> ``BMS``)."""
+    """``separate_collection`` -> ``Separate collection``, ``AcuteToxicity`` -> ``Acute toxicity``; known codes
+    read as words (``bms`` -> ``BMS``)."""
     text = str(code)
     if text in WORDS:
         word = WORDS[text]
         return word[:1].upper() + word[1:]
+    if "_" not in text and " " not in text and _CAMEL.search(text):
+        text = _CAMEL.sub(" ", text).lower()
     words = text.replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
@@ -171,6 +178,11 @@ class Shown:
     rows: tuple[tuple[Cell, ...], ...] = ()
     total: tuple[Cell, ...] = ()
 
+    @property
+    def wide(self) -> bool:
+        """Tables of four or more columns take the full width of the section, below the attribute's name."""
+        return self.kind == "table" and len(self.columns) >= 4
+
 
 def _value(*cells: Cell) -> Shown:
     return Shown("value", cells=cells)
@@ -202,14 +214,16 @@ def number(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if isinstance(value, int):
-        return f"{value:,}"
-    if not math.isfinite(value):
-        return str(value)
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    if abs(value) >= 0.01:
-        return f"{value:,.4f}".rstrip("0").rstrip(".")
-    return f"{value:.4g}"
+        text = f"{value:,}"
+    elif not math.isfinite(value):
+        text = str(value)
+    elif value == int(value) and abs(value) < 1e15:
+        text = f"{int(value):,}"
+    elif abs(value) >= 0.01:
+        text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:.4g}"
+    return text.replace("-", "\u2212", 1) if text.startswith("-") else text  # a true minus sign
 
 
 def percent(value: object) -> str:
@@ -292,8 +306,19 @@ def address_line(data: Mapping[str, Any]) -> str:
     return ", ".join(p for p in (str(data.get("street") or ""), town, str(data.get("country") or "")) if p)
 
 
+def _blank(cell: Cell) -> bool:
+    return cell.href is None and cell.text in ("", "—")
+
+
 def _table(columns: Sequence[str], rows: Sequence[Sequence[Cell]], total: Sequence[Cell] = ()) -> Shown:
-    return Shown("table", columns=tuple(columns), rows=tuple(tuple(r) for r in rows), total=tuple(total))
+    """A table of records; a column that is empty in every row (e.g. no symbol given anywhere) is left out."""
+    keep = [i for i in range(len(columns)) if not rows or not all(_blank(row[i]) for row in rows)]
+    return Shown(
+        "table",
+        columns=tuple(columns[i] for i in keep),
+        rows=tuple(tuple(row[i] for i in keep) for row in rows),
+        total=tuple(total[i] for i in keep) if total else (),
+    )
 
 
 def _cas(item: Mapping[str, Any]) -> Cell:
@@ -414,9 +439,8 @@ def show(attribute: Attribute, value: Any) -> Shown:
         return _value(link(value))
     if kind == "text":
         return Shown("text", cells=(Cell(str(value)),))
-    if kind in TABLES or kind == "string_list":
-        if not isinstance(value, list):
-            raise TypeError(f"{attribute.key}: expected a list")
+    if (kind in TABLES or kind == "string_list") and not isinstance(value, list):
+        raise TypeError(f"{attribute.key}: expected a list")
     if kind == "string_list":
         return Shown("list", cells=tuple(Cell(str(v)) for v in value)) if value else _text("None declared")
     if kind == "enum":
