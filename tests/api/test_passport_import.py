@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import auth
 
-TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
+TESTDATA = Path(__file__).resolve().parents[1] / "data" / "external"
 
 
 def jsonl(records: list[dict]) -> bytes:

@@ -25,6 +25,9 @@ Unit fixes at import (reference §1.6), undone at export:
   ``cadmium_lead_symbols``, CarbonFootPrint -> ``carbon_footprint_label``, ExtinguishingAgent ->
   ``meaning_of_labels``. ``critical_raw_materials`` and ``hazardous_substance_impacts`` are derived from the
   materials' ``isCriticalRawMaterial`` flags and the substances' impacts.
+- ``addressCountry`` is free text in the model: an ISO 3166-1 alpha-2 code, or a common English country name
+  (``"Germany"`` -> ``"DE"``, as the published sample writes it). CAS numbers are checked (format and check digit,
+  :mod:`batteryloop.domain.passport.cas`); numbers against the sanity ceilings of :mod:`._common`.
 
 Notes, not problems: a ``temperatureRangeIdleState`` given as one number (the published JSON schema's shape cannot
 say which boundary), a component name outside batteryloop's list (stored as ``other``), ``powerCapabilityRatio``

@@ -57,7 +57,8 @@ def _decode_error(encoding: str, bom: int, exc: UnicodeDecodeError, *, offset: i
     named = encoding.upper().replace("-LE", " little-endian").replace("-BE", " big-endian")
     how = "as declared by its byte-order mark" if bom else "(no byte-order mark: UTF-8 is expected)"
     return InvalidInputError(
-        f"the document is not valid {named} {how}: {exc.reason} at byte {offset + exc.start + bom}; save it as UTF-8",
+        f"the document is not valid {named} {how}: {exc.reason} at byte offset {offset + exc.start + bom}; "
+        "save it as UTF-8",
         field=FIELD,
     )
 
