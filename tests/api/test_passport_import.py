@@ -85,3 +85,48 @@ def test_the_published_catenax_sample_imports(client, world):
 def test_viewers_cannot_import(client, world):
     r = post(client, world.key("Voltavia Motors", "viewer"), jsonl([record(0)]), "jsonl")
     assert r.status_code == 403
+
+
+def test_a_battery_pass_document_with_the_models_own_field_names_imports(client, world):
+    """Reference passport-data-model.md §1.7: one object per aspect, the SAMM property names and units."""
+    document = {
+        "GeneralProductInformation": {
+            "batteryPassportIdentifier": "urn:acme:bp000123",
+            "productIdentifier": "PACK-77-SN0001",
+            "batteryCategory": "ev",
+            "batteryStatus": "Waste",
+            "batteryMass": 452.0,
+            "manufacturingDate": "2025-03-01T00:00:00Z",
+            "puttingIntoService": "2025-05-10T00:00:00Z",
+            "manufacturerInformation": {
+                "contactName": "ACME Cells GmbH",
+                "identifier": "4012345000009",
+                "postalAddress": {"addressCountry": "DE", "postalCode": "10719", "streetAddress": "Hindenburgstr. 10"},
+            },
+            "manufacturingPlace": {"addressCountry": "DE", "postalCode": "01067", "streetAddress": "Werkstr. 1"},
+        },
+        "MaterialComposition": {
+            "batteryChemistry": {"shortName": "NMC811", "clearName": "Lithium nickel manganese cobalt oxide"},
+            "batteryMaterials": [
+                {
+                    "batteryMaterialName": "Nickel",
+                    "batteryMaterialIdentifier": "7440-02-0",
+                    "batteryMaterialMass": 38500.0,
+                    "isCriticalRawMaterial": True,
+                    "batteryMaterialLocation": {"componentName": "Cathode"},
+                }
+            ],
+        },
+    }
+    r = post(client, world.key("Voltavia Motors"), json.dumps(document).encode(), "batterypass")
+    assert r.status_code == 201, r.text
+    owner = client.get("/v1/passports/urn:acme:bp000123", headers=auth(world.key("Voltavia Motors"))).json()
+    material = owner["attributes"]["cathode_anode_electrolyte_materials"][0]
+    assert material["mass_kg"] == 38.5  # 38,500.0 g / 1,000 = 38.5 kg (the model stores grams)
+    assert owner["status"] == "waste" and owner["chemistry"] == "NMC811"
+
+
+def test_a_mass_in_grams_sent_as_kg_is_refused(client, world):
+    r = post(client, world.key("Voltavia Motors"), jsonl([record(0, battery_mass_kg=452000)]), "jsonl")
+    assert r.status_code == 422
+    assert r.json()["report"]["errors"][0]["problems"][0]["field"] == "attributes.battery_mass_kg"
