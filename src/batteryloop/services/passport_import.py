@@ -268,7 +268,10 @@ def import_passports(
     owner = actor.org_id
     now = uow.now()
     report = ImportReport(format=fmt.value, notes=notes if notes is not None else [])
-    seen: dict[str, str] = {}
+    # Memory stays flat: the transaction itself remembers the passports of this file. Batches keep going in
+    # after a bad record (the whole transaction is rolled back then), so a duplicate is found by the database
+    # wherever it is in the file; passports with a key above ``before`` were added by this import.
+    before = uow.passports.max_pk()
     batch: list[tuple[str, Any]] = []
 
     def fail(error: RecordError) -> None:
@@ -276,33 +279,29 @@ def import_passports(
         if len(report.errors) < MAX_LISTED_ERRORS:
             report.errors.append(error)
 
+    def duplicate(position: str, pid: str, reason: str) -> None:
+        fail(RecordError(position, [{"field": "attributes.passport_id", "reason": reason}], pid))
+
     def flush() -> None:
-        ids = [p.row["passport_id"] for _, p in batch]
-        existing = uow.passports.existing_ids(ids)
-        keep = []
+        existing = uow.passports.existing_pks([p.row["passport_id"] for _, p in batch])
+        keep: dict[str, Any] = {}
         for position, prepared in batch:
             pid = prepared.row["passport_id"]
-            if pid in existing:
+            if pid in keep or (pid in existing and existing[pid] > before):
+                duplicate(position, pid, f"passport {pid!r} appears earlier in this file")
+            elif pid in existing:
                 if resume:
                     report.skipped_existing += 1
-                    continue
-                fail(
-                    RecordError(
+                else:
+                    duplicate(
                         position,
-                        [
-                            {
-                                "field": "attributes.passport_id",
-                                "reason": f"passport {pid!r} is "
-                                "already registered; use --resume to skip registered passports",
-                            }
-                        ],
                         pid,
+                        f"passport {pid!r} is already registered; use --resume to skip registered passports",
                     )
-                )
-                continue
-            keep.append(prepared)
-        if report.error_count == 0 and keep:
-            uow.passports.add_many([p.row for p in keep], {p.row["passport_id"]: p.readings for p in keep})
+            else:
+                keep[pid] = prepared
+        if keep:
+            uow.passports.add_many([p.row for p in keep.values()], {pid: p.readings for pid, p in keep.items()})
             report.imported += len(keep)
         batch.clear()
 
@@ -314,30 +313,11 @@ def import_passports(
             try:
                 prepared = prepare_passport(parsed.get("attributes"), owner_org_id=owner, now=now)
             except PassportValidationError as exc:
-                pid = (
-                    parsed.get("attributes", {}).get("passport_id")
-                    if isinstance(parsed.get("attributes"), dict)
-                    else None
-                )
+                attributes = parsed.get("attributes")
+                pid = attributes.get("passport_id") if isinstance(attributes, dict) else None
                 fail(RecordError(position, _problems_of(exc), pid if isinstance(pid, str) else None))
             else:
-                pid = prepared.row["passport_id"]
-                if pid in seen:
-                    fail(
-                        RecordError(
-                            position,
-                            [
-                                {
-                                    "field": "attributes.passport_id",
-                                    "reason": f"passport {pid!r} also appears at {seen[pid]}",
-                                }
-                            ],
-                            pid,
-                        )
-                    )
-                else:
-                    seen[pid] = position
-                    batch.append((position, prepared))
+                batch.append((position, prepared))
         if len(batch) >= BATCH:
             flush()
         if progress is not None:
@@ -346,6 +326,7 @@ def import_passports(
     if report.records == 0:
         raise InvalidInputError("the file holds no passport records", field="file")
     if report.error_count:
+        report.imported = 0
         raise ImportRejected(report)
     report.applied = True
     audit.record(

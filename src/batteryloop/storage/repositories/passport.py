@@ -127,6 +127,19 @@ class SqlPassportRepository:
                 readings.setdefault(attribute, []).append({"value": value, "recorded_at": stamp})
         return _passport(row, readings)
 
+    def existing_pks(self, passport_ids: Sequence[str]) -> dict[str, int]:
+        """Passport id -> storage key, for those of ``passport_ids`` already stored (in this transaction too)."""
+        found: dict[str, int] = {}
+        for start in range(0, len(passport_ids), 500):
+            chunk = passport_ids[start : start + 500]
+            rows = self._uow.connection.execute(select(_P.c.passport_id, _P.c.id).where(_P.c.passport_id.in_(chunk)))
+            found.update((pid, pk) for pid, pk in rows)
+        return found
+
+    def max_pk(self) -> int:
+        """The highest storage key so far (0 when empty): rows added later have higher keys."""
+        return int(self._uow.connection.execute(select(func.coalesce(func.max(_P.c.id), 0))).scalar_one())
+
     def existing_ids(self, passport_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
         for start in range(0, len(passport_ids), 500):
