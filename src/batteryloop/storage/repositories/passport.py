@@ -15,6 +15,7 @@ from batteryloop.domain.access import Actor
 from batteryloop.domain.organization import DataCategory
 from batteryloop.domain.pagination import Page
 from batteryloop.storage.access import readable_owner_ids
+from batteryloop.storage.bulk import insert_passports
 from batteryloop.storage.pagination import fetch_page
 from batteryloop.storage.tables import BatteryModelRow, ImportRow, PassportReadingRow, PassportRow
 
@@ -150,28 +151,8 @@ class SqlPassportRepository:
         return found
 
     def add_many(self, rows: Sequence[Mapping[str, Any]], readings: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
-        """Insert passports (dicts of PassportRow columns without ``id``) and their readings, in batches."""
-        if not rows:
-            return
-        conn = self._uow.connection
-        conn.execute(insert(_P), list(rows))
-        if not readings:
-            return
-        ids = [r["passport_id"] for r in rows if r["passport_id"] in readings]
-        pks: dict[str, int] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            pks.update(
-                (pid, pk)
-                for pid, pk in conn.execute(select(_P.c.passport_id, _P.c.id).where(_P.c.passport_id.in_(chunk)))
-            )
-        batch = [
-            {"passport_pk": pks[pid], "attribute": r["attribute"], "recorded_at": r["recorded_at"], "value": r["value"]}
-            for pid in ids
-            for r in readings[pid]
-        ]
-        if batch:
-            conn.execute(insert(_R), batch)
+        """Insert passports (dicts of PassportRow columns without ``id``) and their readings, in one batch."""
+        insert_passports(self._uow.connection, rows, readings)
 
     def add_readings(self, pk: int, readings: Iterable[Mapping[str, Any]]) -> None:
         batch = [{"passport_pk": pk, **r} for r in readings]
