@@ -38,7 +38,8 @@ READING_COLUMNS = ("passport_pk", "attribute", "recorded_at", "value")
 def _sqlite_time(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return moment.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    # what SQLAlchemy's SQLite DateTime stores: "YYYY-MM-DD HH:MM:SS.ffffff" (isoformat is the fast path)
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _sqlite_uuid(value: uuid.UUID | None) -> str | None:

@@ -252,8 +252,25 @@ def _number(values: Mapping[str, Any], key: str) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+_CROSS_CHECKED: Final = frozenset(
+    {
+        "minimum_voltage_v",
+        "nominal_voltage_v",
+        "maximum_voltage_v",
+        "idle_temperature_lower_c",
+        "idle_temperature_upper_c",
+        "cathode_anode_electrolyte_materials",
+        *(f"recycled_{m}_{w}_consumer_share" for m in ("nickel", "cobalt", "lithium", "lead") for w in ("pre", "post")),
+        *(f"carbon_footprint_{s}_share" for s in ("raw_materials", "production", "distribution", "end_of_life")),
+    }
+)
+"""Attributes that take part in a cross-attribute check; records with none of them skip the checks."""
+
+
 def _check_consistency(values: Mapping[str, Any], prefix: str, p: Problems) -> None:
     """Cross-attribute plausibility (on values that passed their own checks)."""
+    if _CROSS_CHECKED.isdisjoint(values):
+        return  # the common item-level record of a bulk import: nothing to compare
     low, nominal, high = (_number(values, f"{k}_voltage_v") for k in ("minimum", "nominal", "maximum"))
     if low is not None and high is not None and low > high:
         p.add(f"{prefix}.minimum_voltage_v", f"minimum voltage {low:g} V is above the maximum voltage {high:g} V")
