@@ -182,3 +182,22 @@ def test_bad_paging_parameters(client, world):
 def test_unknown_route_and_method_are_problems(client):
     assert_problem(client.get("/v1/nothing-here"), 404)
     assert_problem(client.put("/v1/me"), 405)
+
+
+def test_refusals_land_in_the_targeted_organisations_audit_trail(client, world):
+    volt = world.org_ids["Voltavia Motors"]
+    client.patch(f"/v1/organizations/{volt}", json={"name": "Mine"}, headers=auth(world.key("Pyrolux Metals")))
+    volt_auditor = auth(world.key("Voltavia Motors"))
+    events = client.get("/v1/audit-events", params={"owner_org_id": str(volt)}, headers=volt_auditor).json()["items"]
+    denied = [e for e in events if e["outcome"] == "denied"]
+    assert denied and denied[0]["actor_org_id"] == str(world.org_ids["Pyrolux Metals"])
+
+
+def test_a_revoked_key_still_in_use_is_audited_for_its_organisation(client, world):
+    key = world.key("Pyrolux Metals", "operator")
+    me = client.get("/v1/me", headers=auth(key)).json()
+    assert client.delete(f"/v1/keys/{me['key_id']}", headers=auth(world.key("Pyrolux Metals"))).status_code == 200
+    assert client.get("/v1/me", headers=auth(key)).status_code == 401
+    events = client.get("/v1/audit-events", headers=auth(world.key("Pyrolux Metals", "auditor"))).json()["items"]
+    refused = [e for e in events if e["action"] == "auth.refused"]
+    assert refused and refused[0]["actor_key_id"] == me["key_id"] and "revoked" in refused[0]["detail"]

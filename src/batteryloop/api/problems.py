@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from batteryloop.domain.access import Actor
+from batteryloop.domain.apikey import hash_api_key
 from batteryloop.domain.audit import AuditOutcome
 from batteryloop.domain.errors import (
     AuthenticationError,
@@ -73,7 +75,11 @@ def _record_failure(request: Request, exc: DomainError, outcome: AuditOutcome) -
     """Failed writes, and refused reads, of an identified actor go to the audit log in their own transaction."""
     actor = getattr(request.state, "actor", None)
     platform = getattr(request.app.state, "platform", None)
-    if actor is None or platform is None:
+    if platform is None:
+        return
+    if actor is None:
+        if isinstance(exc, AuthenticationError):
+            _record_refused_key(request, platform, exc)
         return
     if request.method in ("GET", "HEAD") and not isinstance(exc, PermissionDeniedError):
         return
@@ -87,12 +93,49 @@ def _record_failure(request: Request, exc: DomainError, outcome: AuditOutcome) -
                 action=f"api.{action}",
                 resource_type="request",
                 resource_id=request.url.path,
+                owner_org_id=getattr(exc, "owner_org_id", None),
                 outcome=outcome,
                 detail=str(exc),
             )
             uow.commit()
     except Exception:  # the audit must not turn a clean 4xx into a 500
         log.exception("could not record a failed request in the audit log")
+
+
+def _record_refused_key(request: Request, platform: Any, exc: AuthenticationError) -> None:
+    """A revoked or expired key that is still used goes to its organisation's audit trail (unknown keys do not:
+    anyone can send random strings, and they identify nobody)."""
+    header = request.headers.get("authorization", "")
+    token = (
+        header.partition(" ")[2].strip() if header.lower().startswith("bearer ") else request.headers.get("x-api-key")
+    )
+    if not token:
+        return
+    try:
+        with platform.store.uow() as uow:
+            owner = uow.keys.find_owner_by_hash(hash_api_key(token))
+            if owner is None:
+                return
+            claimed = Actor(
+                org_id=owner.organization.id,
+                org_kind=owner.organization.kind,
+                role=owner.member.role,
+                member_id=owner.member.id,
+                key_id=owner.key.id,
+            )
+            audit.record(
+                uow,
+                claimed,
+                action="auth.refused",
+                resource_type="api_key",
+                resource_id=owner.key.id,
+                owner_org_id=owner.organization.id,
+                outcome=AuditOutcome.DENIED,
+                detail=f"{request.method} {request.url.path}: {exc.reason}",
+            )
+            uow.commit()
+    except Exception:
+        log.exception("could not record a refused key in the audit log")
 
 
 def _field_reason(item: Any) -> dict[str, str]:

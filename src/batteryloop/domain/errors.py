@@ -47,7 +47,15 @@ class ConflictError(DomainError):
 
 
 class PermissionDeniedError(DomainError):
-    """The caller is identified but lacks the right to do this."""
+    """The caller is identified but lacks the right to do this.
+
+    ``owner_org_id`` names the organisation whose data the refused action concerned, when known, so the refusal
+    lands in that organisation's audit trail too.
+    """
+
+    def __init__(self, reason: str, *, field: str | None = None, owner_org_id: object | None = None) -> None:
+        super().__init__(reason, field=field)
+        self.owner_org_id = owner_org_id
 
 
 class AuthenticationError(DomainError):

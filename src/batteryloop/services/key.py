@@ -32,7 +32,11 @@ def create_key(
     """Create a key for a member; returns the record and the key itself, which is never shown again."""
     member = get_member(uow, actor, member_id)
     if not actor.administers(member.organization_id):
-        raise PermissionDeniedError("only an admin of the member's organisation may create keys", field="role")
+        raise PermissionDeniedError(
+            "only an admin of the member's organisation may create keys",
+            field="role",
+            owner_org_id=member.organization_id,
+        )
     now = uow.now()
     if expires_at is not None:
         if expires_at.tzinfo is None:
@@ -69,7 +73,9 @@ def revoke_key(uow: UnitOfWork, actor: Actor, key_id: uuid.UUID) -> ApiKey:
     if key is None:
         raise NotFoundError(f"no API key {key_id} is visible to you", field="key_id")
     if not actor.administers(key.organization_id) and actor.key_id != key.id:
-        raise PermissionDeniedError("only an admin (or the key itself) may revoke a key", field="role")
+        raise PermissionDeniedError(
+            "only an admin (or the key itself) may revoke a key", field="role", owner_org_id=key.organization_id
+        )
     if key.revoked_at is not None:
         raise ConflictError(f"the key was already revoked at {key.revoked_at.isoformat()}", field="key_id")
     now = uow.now()
@@ -89,7 +95,9 @@ def list_keys(uow: UnitOfWork, actor: Actor, org_id: uuid.UUID, *, cursor: str |
     """Keys of the actor's organisation (prefixes only). Admins only."""
     get_own_organization(uow, actor, org_id)
     if not actor.administers(org_id):
-        raise PermissionDeniedError("only an admin of this organisation may list its keys", field="role")
+        raise PermissionDeniedError(
+            "only an admin of this organisation may list its keys", field="role", owner_org_id=org_id
+        )
     page = uow.keys.list_visible(actor, org_id, cursor=cursor, limit=limit)
     audit.record(uow, actor, action="key.list", resource_type="api_key", owner_org_id=org_id)
     return page

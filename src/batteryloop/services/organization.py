@@ -87,7 +87,9 @@ def update_organization(uow: UnitOfWork, actor: Actor, org_id: uuid.UUID, change
     """Change an organisation's profile (its own admins)."""
     org = get_organization(uow, actor, org_id)
     if not actor.administers(org_id):
-        raise PermissionDeniedError("only an admin of this organisation may change it", field="role")
+        raise PermissionDeniedError(
+            "only an admin of this organisation may change it", field="role", owner_org_id=org_id
+        )
     name = check_name(changes.name) if changes.name is not None else org.name
     if name != org.name and uow.organizations.name_taken(name, except_id=org_id):
         raise ConflictError(f"an organisation named {name!r} already exists", field="name")
@@ -108,7 +110,9 @@ def update_organization(uow: UnitOfWork, actor: Actor, org_id: uuid.UUID, change
 def get_own_organization(uow: UnitOfWork, actor: Actor, org_id: uuid.UUID) -> Organization:
     org = get_organization(uow, actor, org_id)
     if not (actor.system or actor.belongs_to(org_id)):
-        raise PermissionDeniedError("members and keys are visible only inside their organisation", field="role")
+        raise PermissionDeniedError(
+            "members and keys are visible only inside their organisation", field="role", owner_org_id=org_id
+        )
     return org
 
 
@@ -125,7 +129,9 @@ def add_member(
     """Add a member to an organisation (its admins, or the platform operator)."""
     get_own_organization(uow, actor, org_id)
     if not actor.administers(org_id):
-        raise PermissionDeniedError("only an admin of this organisation may add members", field="role")
+        raise PermissionDeniedError(
+            "only an admin of this organisation may add members", field="role", owner_org_id=org_id
+        )
     name = check_name(name)
     if uow.members.get_by_name(actor, org_id, name) is not None:
         raise ConflictError(f"a member named {name!r} already exists in this organisation", field="name")

@@ -238,7 +238,9 @@ def add_readings(uow: UnitOfWork, actor: Actor, passport_id: str, attributes: ob
     stored = _get(uow, passport_id)
     if stored.owner_org_id != owner:
         raise PermissionDeniedError(
-            "only the organisation responsible for a passport records its readings", field="passport_id"
+            "only the organisation responsible for a passport records its readings",
+            field="passport_id",
+            owner_org_id=stored.owner_org_id,
         )
     if stored.ceased_at is not None:
         raise ConflictError("the battery was recycled: its passport is a read-only archive", field="passport_id")
@@ -355,7 +357,9 @@ def change_status(
     stored = _get(uow, passport_id)
     if not (actor.system or (actor.org_id == stored.owner_org_id and actor.may_write)):
         raise PermissionDeniedError(
-            "only the organisation responsible for the passport changes the battery's status", field="passport_id"
+            "only the organisation responsible for the passport changes the battery's status",
+            field="passport_id",
+            owner_org_id=stored.owner_org_id,
         )
     if operator_org_id is not None and uow.organizations.get(Actor.platform_operator(), operator_org_id) is None:
         raise NotFoundError(f"no organisation {operator_org_id}", field="operator_org_id")
