@@ -17,8 +17,10 @@ from batteryloop.api.schemas.passport import (
     StatusChangeCreate,
     StatusChangeRead,
 )
+from batteryloop.domain.access import Actor
 from batteryloop.services import passport as passport_service
 from batteryloop.services import qr
+from batteryloop.storage.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1/passports", tags=["passports"], responses=PROBLEM_RESPONSES)
 
@@ -59,7 +61,13 @@ async def list_passports(
 async def read_passport(call: OptionalCallerDep, passport_id: str = PassportId) -> PassportRead:
     """A passport at the caller's access level: public without a key; with a key, the level the caller's
     organisation holds (owner, authority, legitimate interest as shared). The answer states the level."""
-    view = await call(lambda uow, actor: passport_service.read_passport(uow, actor, passport_id, completeness=True))
+
+    def use_case(uow: UnitOfWork, actor: Actor) -> passport_service.PassportRead:
+        return passport_service.read_passport(uow, actor, passport_id, completeness=True)
+
+    # anonymous reads are public and write nothing (no audit): the read-only path; a signed-in read at a
+    # restricted level is audited, which is a write
+    view = await (call.read(use_case) if call.token is None else call(use_case))
     return _read(view)
 
 
@@ -108,12 +116,12 @@ async def read_completeness(call: CallerDep, passport_id: str = PassportId) -> C
 @router.get("/{passport_id}/qr.svg", response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
 async def qr_svg(platform: PlatformDep, call: OptionalCallerDep, passport_id: str = PassportId) -> Response:
     """QR code (SVG) resolving to the public passport page /p/{passport_id}."""
-    await call(lambda uow, actor: passport_service.read_passport(uow, None, passport_id))
+    await call.read(lambda uow, actor: passport_service.read_passport(uow, None, passport_id))
     return Response(qr.passport_qr(platform.settings.base_url, passport_id, kind="svg"), media_type="image/svg+xml")
 
 
 @router.get("/{passport_id}/qr.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})
 async def qr_png(platform: PlatformDep, call: OptionalCallerDep, passport_id: str = PassportId) -> Response:
     """QR code (PNG) resolving to the public passport page /p/{passport_id}."""
-    await call(lambda uow, actor: passport_service.read_passport(uow, None, passport_id))
+    await call.read(lambda uow, actor: passport_service.read_passport(uow, None, passport_id))
     return Response(qr.passport_qr(platform.settings.base_url, passport_id, kind="png"), media_type="image/png")
