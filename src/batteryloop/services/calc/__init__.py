@@ -6,8 +6,9 @@ from typing import Any
 
 from batteryloop.services.calc.base import CalcItemError, Calculator, FieldProblem
 from batteryloop.services.calc.chemistry import CALCULATOR as _CHEMISTRY
+from batteryloop.services.calc.merkle import CALCULATOR as _MERKLE
 
-CALCULATORS: dict[str, Calculator] = {c.topic: c for c in (_CHEMISTRY,)}
+CALCULATORS: dict[str, Calculator] = {c.topic: c for c in (_CHEMISTRY, _MERKLE)}
 
 
 def get_calculator(topic: str) -> Calculator:
