@@ -4,7 +4,8 @@ Each ``bench/bench_*.py`` exposes ``run() -> list[dict]``; rows are
 ``{name, value, unit, baseline_value, ratio, params}``. A module may also expose ``REQUIRES``
 ({program: install hint} for programs that must be on PATH) and ``checks(rows) -> list[tuple[str, bool]]``
 (targets to report).
-Prints a table and writes ``bench/results/latest.json``. Exits 1 when a benchmark failed or could not run;
+Prints a table and writes ``bench/results/latest.json`` (the rows of this run) and ``bench/results/NAME.json``
+(each benchmark's rows, kept when another benchmark runs alone). Exits 1 when a benchmark failed or could not run;
 a missed target is reported, not an error (these machines are shared and noisy).
 """
 
@@ -77,6 +78,8 @@ def main(argv: list[str]) -> int:
             failed.append(name)
             continue
         rows.extend(result)
+        RESULTS.parent.mkdir(exist_ok=True)  # per benchmark too: a run of one benchmark keeps the others' figures
+        (RESULTS.parent / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
         if hasattr(module, "checks"):
             verdicts.extend(module.checks(result))
     print()
