@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from batteryloop.domain.access import Actor, SharingRule, check_may_read
 from batteryloop.domain.organization import DataCategory, MemberRole, Organization, OrganizationKind
-from batteryloop.storage.access import readable_owner_ids
+from batteryloop.storage.access import may_read_owner, readable_owner_ids
 
 KINDS = [
     OrganizationKind.OEM,
@@ -76,4 +76,5 @@ def test_sql_matches_domain_rule(platform, data):
                         shared_consortia=frozenset(reader_consortia & owner_consortia),
                     )
                     assert (owner.id in got) is expected, (reader_index, owner_index, category)
+                    assert may_read_owner(uow.connection, actor, owner.id, category) is expected
         uow.rollback()

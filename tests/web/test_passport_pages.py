@@ -625,7 +625,7 @@ def test_passport_page_in_chromium(live_passport_server, width, tmp_path):
         try:
             context = browser.new_context(viewport={"width": width, "height": 900})
             page = context.new_page()
-            page.set_default_timeout(5000)
+            page.set_default_timeout(15000)  # CI machines are shared; allow for load
             problems: list[str] = []
             page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
             page.goto(f"{url}/p/{PID}")

@@ -28,7 +28,7 @@ from batteryloop.domain.passport.lifecycle import (
 from batteryloop.domain.passport.problems import PassportValidationError, Problem
 from batteryloop.domain.passport.values import check_attributes
 from batteryloop.services import audit
-from batteryloop.storage.access import readable_owner_ids
+from batteryloop.storage.access import may_read_owner
 from batteryloop.storage.repositories.passport import BatteryModel, StoredPassport
 from batteryloop.storage.uow import UnitOfWork
 
@@ -86,12 +86,7 @@ def served_view(uow: UnitOfWork, actor: Actor | None, stored: StoredPassport) ->
             return decide_served_level(reader_kind=None, is_owner=True, passports_shared=True)
         return decide_served_level(reader_kind=None, is_owner=False, passports_shared=False)
     is_owner = actor.org_id == stored.owner_org_id
-    shared = False
-    if not is_owner:
-        owners = readable_owner_ids(actor, DataCategory.PASSPORTS).subquery()
-        shared = (
-            uow.connection.execute(select(owners.c[0]).where(owners.c[0] == stored.owner_org_id)).first() is not None
-        )
+    shared = not is_owner and may_read_owner(uow.connection, actor, stored.owner_org_id, DataCategory.PASSPORTS)
     return decide_served_level(reader_kind=actor.org_kind, is_owner=is_owner, passports_shared=shared)
 
 

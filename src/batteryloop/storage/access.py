@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import BindParameter, Select, Uuid, and_, bindparam, literal, or_, select, union
+from sqlalchemy import BindParameter, Connection, Select, Uuid, and_, bindparam, literal, or_, select, union
 from sqlalchemy.orm import aliased
 
 from batteryloop.domain.access import Actor
@@ -72,3 +72,54 @@ def readable_owner_ids(actor: Actor, category: DataCategory) -> Select[uuid.UUID
     )
     own = select(literal(actor.org_id, type_=OrganizationRow.id.type))
     return select(union(own, shared).subquery().c[0])
+
+
+def _shared_with_reader_statement() -> Select[int]:
+    owner, reader, rule = _OWNER_T, _READER_T, _RULES_T
+    return (
+        select(literal(1))
+        .select_from(owner)
+        .join(
+            reader,
+            and_(
+                reader.c.consortium_id == owner.c.consortium_id,
+                reader.c.organization_id == READER_ORG_ID,
+                reader.c.status == MEMBER,
+            ),
+        )
+        .join(
+            rule,
+            and_(
+                rule.c.consortium_id == owner.c.consortium_id,
+                rule.c.category == bindparam("category"),
+                or_(rule.c.provider_org_id.is_(None), rule.c.provider_org_id == owner.c.organization_id),
+                or_(rule.c.grantee_org_id == READER_ORG_ID, rule.c.grantee_kind == bindparam("reader_kind")),
+            ),
+        )
+        .where(owner.c.organization_id == bindparam("owner_org_id", type_=Uuid()), owner.c.status == MEMBER)
+        .limit(1)
+    )
+
+
+_OWNER_T = _MEMBERS.alias("owner_t")
+_READER_T = _MEMBERS.alias("reader_t")
+_RULES_T = SharingRuleRow.__table__
+_SHARED_WITH_READER = _shared_with_reader_statement()
+
+
+def may_read_owner(connection: Connection, actor: Actor, owner_org_id: uuid.UUID, category: DataCategory) -> bool:
+    """The same decision as :func:`readable_owner_ids` for one owner, as one prebuilt statement (hot read path)."""
+    if actor.system or actor.org_id == owner_org_id:
+        return True
+    if actor.org_id is None or actor.org_kind is None:
+        return False
+    found = connection.execute(
+        _SHARED_WITH_READER,
+        {
+            "reader_org_id": actor.org_id,
+            "reader_kind": actor.org_kind.value,
+            "owner_org_id": owner_org_id,
+            "category": category.value,
+        },
+    ).first()
+    return found is not None

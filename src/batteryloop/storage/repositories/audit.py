@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, insert, or_, select
 from sqlalchemy.orm import Session
 
 from batteryloop.domain.access import Actor
@@ -76,21 +76,23 @@ class SqlAuditRepository:
         occurred_at: datetime,
         detail: str = "",
     ) -> None:
-        self.session.add(
-            AuditEventRow(
-                occurred_at=occurred_at,
-                actor_org_id=actor.org_id,
-                actor_member_id=actor.member_id,
-                actor_key_id=actor.key_id,
-                action=action,
-                resource_type=resource_type,
-                resource_id=resource_id,
-                owner_org_id=owner_org_id,
-                outcome=outcome.value,
-                detail=detail[:2000],
-            )
+        # a plain insert on the unit's connection: audited reads are frequent, and an ORM session (savepoint,
+        # flush) per entry cost more than the read itself (bench/bench_passport_read.py)
+        self._uow.connection.execute(
+            insert(AuditEventRow),
+            {
+                "occurred_at": occurred_at,
+                "actor_org_id": actor.org_id,
+                "actor_member_id": actor.member_id,
+                "actor_key_id": actor.key_id,
+                "action": action,
+                "resource_type": resource_type,
+                "resource_id": resource_id,
+                "owner_org_id": owner_org_id,
+                "outcome": outcome.value,
+                "detail": detail[:2000],
+            },
         )
-        self.session.flush()
 
     def list_visible(
         self, actor: Actor, *, cursor: str | None, limit: int, owner_org_id: uuid.UUID | None = None
