@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -117,6 +118,9 @@ class Store:
     def __init__(self, bind: Engine | Connection, *, clock: Clock = utc_now) -> None:
         self.bind = bind
         self.clock = clock
+        # SQLite takes one writer at a time; writers of this process queue here instead of in SQLite's busy
+        # handler, which sleeps in steps of up to 100 ms (the tail latency of audited reads, bench/)
+        self._write_lock = threading.RLock()
 
     @property
     def is_embedded(self) -> bool:
@@ -127,20 +131,27 @@ class Store:
     def uow(self, *, read_only: bool = False) -> Iterator[UnitOfWork]:
         """A unit of work; ``read_only`` makes any write fail at once instead of taking (or waiting for) a lock."""
         own = isinstance(self.bind, Engine)
-        connection = self.bind.connect() if isinstance(self.bind, Engine) else self.bind
-        if own and self.is_embedded:
-            connection.execution_options(sqlite_begin="BEGIN" if read_only else "BEGIN IMMEDIATE")
-        uow = UnitOfWork(connection, self.clock, nested=not own)
-        if read_only:
-            _set_read_only(uow.connection, True)
+        serialised = own and self.is_embedded and not read_only
+        if serialised:
+            self._write_lock.acquire()
         try:
-            yield uow
-        finally:
-            uow.rollback()  # no-op after commit; undoes anything uncommitted
+            connection = self.bind.connect() if isinstance(self.bind, Engine) else self.bind
+            if own and self.is_embedded:
+                connection.execution_options(sqlite_begin="BEGIN" if read_only else "BEGIN IMMEDIATE")
+            uow = UnitOfWork(connection, self.clock, nested=not own)
             if read_only:
-                _set_read_only(connection, False)
-            if own:
-                connection.close()
+                _set_read_only(uow.connection, True)
+            try:
+                yield uow
+            finally:
+                uow.rollback()  # no-op after commit; undoes anything uncommitted
+                if read_only:
+                    _set_read_only(connection, False)
+                if own:
+                    connection.close()
+        finally:
+            if serialised:
+                self._write_lock.release()
 
     def ping(self) -> None:
         with self.uow() as uow:
