@@ -16,24 +16,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-#: columns of ``passports`` that a raw insert fills (``id`` given explicitly: ids 1..N in a fresh table)
-PASSPORT_COLUMNS = (
-    "id",
-    "passport_id",
-    "battery_id",
-    "owner_org_id",
-    "model_id",
-    "category",
-    "chemistry",
-    "status",
-    "predecessor_passport_id",
-    "successor_passport_id",
-    "ceased_at",
-    "created_at",
-    "updated_at",
-    "attributes",
-)
-READING_COLUMNS = ("passport_pk", "attribute", "recorded_at", "value")
+# the columns the service's bulk writer fills (``id`` given explicitly: ids 1..N in a fresh table)
+from batteryloop.storage.bulk import PASSPORT_COLUMNS
+
 DYNAMIC_KEY = "state_of_certified_energy_share"
 
 

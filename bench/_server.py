@@ -6,18 +6,102 @@ environment given to :func:`serve`. Parsing and readiness helpers are those of `
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
+import socket
+import statistics
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench_api_read import CLIENTS, THREADS, free_port, parse_wrk, server_options, status_of, wait_until_up
-
 __all__ = ["CLIENTS", "THREADS", "serve", "server_options", "status_of", "wrk"]
 
 BENCH_DIR = Path(__file__).resolve().parent
+CLIENTS = 32
+THREADS = 2
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_options() -> list[str]:
+    """Use uvloop and httptools when installed (uvicorn[standard] brings them)."""
+    options = []
+    if importlib.util.find_spec("uvloop"):
+        options += ["--loop", "uvloop"]
+    if importlib.util.find_spec("httptools"):
+        options += ["--http", "httptools"]
+    return options
+
+
+def status_of(url: str, headers: dict[str, str] | None = None) -> int:
+    try:
+        request = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"server exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            if status_of(url) == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"server did not come up within 60 s:\n{log.read_text()}")
+
+
+def parse_wrk(output: str) -> dict[str, float]:
+    def find(pattern: str) -> tuple[str, ...]:
+        match = re.search(pattern, output, re.M)
+        if match is None:
+            raise RuntimeError(f"cannot find {pattern!r} in the output of wrk:\n{output}")
+        return match.groups()
+
+    def latency(pct: str) -> float:
+        value, unit = find(rf"^\s*{pct}%\s+([\d.]+)(us|ms|s|m)\s*$")
+        return float(value) * UNITS_MS[unit]
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", output)
+    timeouts = re.search(r"Socket errors: connect \d+, read \d+, write \d+, timeout (\d+)", output)
+    return {
+        "rps": float(find(r"Requests/sec:\s*([\d.]+)")[0]),
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "timeouts": int(timeouts.group(1)) if timeouts else 0,
+    }
+
+
+def median(runs: list[dict[str, float]], field: str) -> float:
+    return statistics.median(r[field] for r in runs)
+
+
+def row(name: str, value: float, unit: str, baseline: float, params: dict) -> dict:
+    return {
+        "name": name,
+        "value": value,
+        "unit": unit,
+        "baseline_value": baseline,
+        "ratio": value / baseline if baseline else None,
+        "params": params,
+    }
 
 
 @contextmanager

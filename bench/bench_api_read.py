@@ -7,30 +7,19 @@ Environment: ``BENCH_DURATION`` (s, default 10), ``BENCH_ROUNDS`` (default 3) fo
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import re
-import socket
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
+
+from _server import CLIENTS, THREADS, median, row, serve, server_options, status_of, wrk
 
 REQUIRES = {"wrk": "install it with `apt-get install -y wrk` (Debian package)"}
 
-CLIENTS = 32
-THREADS = 2
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 WARMUP = 2
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 TARGET_RATIO = 0.60
 TARGET_P99_MS = 50.0
-BENCH_DIR = Path(__file__).resolve().parent
-UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def prepare_database(tmp: Path) -> tuple[dict[str, str], str, str]:
@@ -59,78 +48,6 @@ def prepare_database(tmp: Path) -> tuple[dict[str, str], str, str]:
     return env, key.key, str(demo.organization_ids[key.organization])
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def server_options() -> list[str]:
-    """Use uvloop and httptools when installed (uvicorn[standard] brings them)."""
-    options = []
-    if importlib.util.find_spec("uvloop"):
-        options += ["--loop", "uvloop"]
-    if importlib.util.find_spec("httptools"):
-        options += ["--http", "httptools"]
-    return options
-
-
-def status_of(url: str, headers: dict[str, str] | None = None) -> int:
-    try:
-        request = urllib.request.Request(url, headers=headers or {})
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-def wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"server exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            if status_of(url) == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"server did not come up within 60 s:\n{log.read_text()}")
-
-
-def parse_wrk(output: str) -> dict[str, float]:
-    def find(pattern: str) -> tuple[str, ...]:
-        match = re.search(pattern, output, re.M)
-        if match is None:
-            raise RuntimeError(f"cannot find {pattern!r} in the output of wrk:\n{output}")
-        return match.groups()
-
-    def latency(pct: str) -> float:
-        value, unit = find(rf"^\s*{pct}%\s+([\d.]+)(us|ms|s|m)\s*$")
-        return float(value) * UNITS_MS[unit]
-
-    non_2xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", output)
-    timeouts = re.search(r"Socket errors: connect \d+, read \d+, write \d+, timeout (\d+)", output)
-    return {
-        "rps": float(find(r"Requests/sec:\s*([\d.]+)")[0]),
-        "p50_ms": latency("50"),
-        "p99_ms": latency("99"),
-        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
-        "timeouts": int(timeouts.group(1)) if timeouts else 0,
-    }
-
-
-def wrk(url: str, seconds: int, headers: dict[str, str]) -> dict[str, float]:
-    cmd = ["wrk", f"-t{THREADS}", f"-c{CLIENTS}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
-    for name, value in headers.items():
-        cmd += ["-H", f"{name}: {value}"]
-    done = subprocess.run([*cmd, url], capture_output=True, text=True, check=True)
-    result = parse_wrk(done.stdout)
-    if result["non_2xx"]:
-        raise RuntimeError(f"wrk got {result['non_2xx']} non-2xx answers from {url}:\n{done.stdout}")
-    return result
-
-
 def measure(base: str, key: str, org_id: str) -> dict[str, list[dict[str, float]]]:
     auth = {"Authorization": f"Bearer {key}"}
     variants = {
@@ -154,55 +71,13 @@ def measure(base: str, key: str, org_id: str) -> dict[str, list[dict[str, float]
     return runs
 
 
-def median(runs: list[dict[str, float]], field: str) -> float:
-    return statistics.median(r[field] for r in runs)
-
-
-def row(name: str, value: float, unit: str, baseline: float, params: dict) -> dict:
-    return {
-        "name": name,
-        "value": value,
-        "unit": unit,
-        "baseline_value": baseline,
-        "ratio": value / baseline if baseline else None,
-        "params": params,
-    }
-
-
 def run() -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="bench-api-read-") as tmpdir:
         tmp = Path(tmpdir)
         env, key, org_id = prepare_database(tmp)
-        port, log = free_port(), tmp / "server.log"
         options = server_options()
-        cmd = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "asgi_app:create_bench_app",
-            "--app-dir",
-            str(BENCH_DIR),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--log-level",
-            "warning",
-            "--no-access-log",
-            *options,
-        ]
-        with log.open("wb") as out:
-            server = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_until_up(f"{base}/bench/bare", server, log)
+        with serve(env, tmp / "server.log") as base:
             runs = measure(base, key, org_id)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     params = {
         "clients": CLIENTS,
         "wrk_threads": THREADS,

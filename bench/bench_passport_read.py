@@ -18,7 +18,6 @@ import json
 import os
 import random
 import sqlite3
-import statistics
 import tempfile
 import time
 import urllib.request
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import _passport_data as data
-from _server import CLIENTS, THREADS, serve, server_options, status_of, wrk
+from _server import CLIENTS, THREADS, median, row, serve, server_options, status_of, wrk
 
 REQUIRES = {"wrk": "install it with `apt-get install -y wrk` (Debian package)"}
 
@@ -164,21 +163,6 @@ def measure(base: str, keys: dict[str, str], script: Path) -> dict[str, list[dic
                 flush=True,
             )
     return runs
-
-
-def median(runs: list[dict[str, float]], field: str) -> float:
-    return statistics.median(r[field] for r in runs)
-
-
-def row(name: str, value: float, unit: str, baseline: float, params: dict) -> dict:
-    return {
-        "name": name,
-        "value": value,
-        "unit": unit,
-        "baseline_value": baseline,
-        "ratio": value / baseline if baseline else None,
-        "params": params,
-    }
 
 
 def run() -> list[dict]:

@@ -20,8 +20,6 @@ MEMBER = "member"  # invited organisations take no part in sharing until they ac
 
 
 # Aliases are built once: making them per call costs more than the query itself on the hot read path.
-_MINE = aliased(ConsortiumMemberRow, name="mine")
-_THEIRS = aliased(ConsortiumMemberRow, name="theirs")
 _OWNER = aliased(ConsortiumMemberRow, name="owner")
 _READER = aliased(ConsortiumMemberRow, name="reader")
 _MEMBERS = ConsortiumMemberRow.__table__

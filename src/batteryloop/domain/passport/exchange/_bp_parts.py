@@ -32,9 +32,9 @@ from batteryloop.domain.passport.exchange._common import (
     read_country,
     read_number,
     stamp,
-    suggest,
     to_decimal,
 )
+from batteryloop.domain.passport.primitives import suggest
 
 GPI, LAB, CF = "GeneralProductInformation", "Labeling", "CarbonFootprintForBatteries"
 MC, CIRC, PD = "MaterialComposition", "Circularity", "PerformanceAndDurability"

@@ -11,7 +11,6 @@ a battery of 452,000 kg that was meant in grams); they are deliberately loose. P
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Collection, Mapping, Sequence
@@ -22,6 +21,7 @@ from typing import Any, Final, Literal
 
 from batteryloop.domain.errors import InvalidInputError
 from batteryloop.domain.passport.cas import check_cas_number
+from batteryloop.domain.passport.primitives import suggest
 
 Record = dict[str, Any]
 """A canonical passport record, ``{"attributes": {<key>: <value>, ...}}`` (docs/passport-format.md)."""
@@ -132,13 +132,6 @@ def describe(value: object) -> str:
     if isinstance(value, Mapping):
         return "an object"
     return "a list" if isinstance(value, list | tuple) else f"a {type(value).__name__}"
-
-
-def suggest(word: str, options: Collection[str]) -> str:
-    """Return ``" (did you mean 'x'?)"`` for the closest option, or ``""``."""
-    by_lower = {o.lower(): o for o in options}
-    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
-    return f" (did you mean {by_lower[close[0]]!r}?)" if close else ""
 
 
 def check_keys(c: Collector, obj: Mapping[str, Any], path: str, allowed: Collection[str]) -> None:

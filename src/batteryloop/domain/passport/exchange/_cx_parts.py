@@ -27,9 +27,9 @@ from batteryloop.domain.passport.exchange._common import (
     read_component,
     read_number,
     stamp,
-    suggest,
     to_decimal,
 )
+from batteryloop.domain.passport.primitives import suggest
 
 Notes = list[tuple[str, str]]
 CATEGORIES: Final = {"EV": "ev", "LMT": "lmt", "industrial": "industrial"}

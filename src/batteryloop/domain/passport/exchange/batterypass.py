@@ -89,9 +89,9 @@ from batteryloop.domain.passport.exchange._common import (
     read_zoned,
     record_attributes,
     stamp,
-    suggest,
     write_number,
 )
+from batteryloop.domain.passport.primitives import suggest
 
 SCDD = "SupplyChainDueDiligence"
 ASPECTS: Final = (GPI, LAB, CF, SCDD, MC, CIRC, PD)

@@ -75,9 +75,9 @@ from batteryloop.domain.passport.exchange._common import (
     read_zoned,
     record_attributes,
     stamp,
-    suggest,
     write_number,
 )
+from batteryloop.domain.passport.primitives import suggest
 
 SPEC_VERSION: Final = "urn:io.catenax.battery.battery_pass:6.1.0"
 SECTIONS: Final = (
