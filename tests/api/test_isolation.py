@@ -123,7 +123,7 @@ def target(platform, world, target_passport):
     secrets |= {str(m.id) for m in members if m.organization_id in world.org_ids.values()}
     secrets |= {str(k.id) for k in keys if k.organization_id in world.org_ids.values()}
     secrets |= {k.prefix for k in keys if k.organization_id in world.org_ids.values()}
-    secrets |= {"VM-SECRET-PN-7", "0.42"}  # restricted passport attributes (legitimate interest only)
+    secrets |= {"VM-SECRET-PN-7", "0.4237"}  # restricted passport attributes (legitimate interest only)
     return {
         "organization_id": str(volt),
         "consortium_id": str(world.consortium_id),
@@ -154,7 +154,7 @@ def target_passport(platform, world) -> str:
                 "passport_id": pid,
                 "battery_id": "VM-ISO-1",
                 "battery_category": "ev",
-                "state_of_charge_share": [{"value": 0.42, "recorded_at": "2026-05-01T08:00:00Z"}],
+                "state_of_charge_share": [{"value": 0.4237, "recorded_at": "2026-05-01T08:00:00Z"}],
                 "part_numbers": [{"part_name": "secret housing", "part_number": "VM-SECRET-PN-7"}],
             },
         )
@@ -171,7 +171,12 @@ def fill(path: str, target: dict) -> str:
     return re.sub(r"\{([^}]+)\}", value, path)
 
 
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[T ][\d:.]+")
+
+
 def leaks(text: str, sent: str, secrets: set[str]) -> set[str]:
+    # timestamps are dropped first: their fractional seconds can spell a secret number such as 0.4237 by chance
+    text = _TIMESTAMP.sub("", text)
     return {s for s in secrets if s in text and s not in sent}
 
 
