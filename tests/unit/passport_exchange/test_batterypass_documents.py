@@ -129,6 +129,17 @@ def _broken() -> dict[str, Any]:
     return document
 
 
+def test_an_impossible_date_of_putting_into_service_is_left_out_with_a_note() -> None:
+    document = copy.deepcopy(EXAMPLE_17)
+    document["GeneralProductInformation"]["puttingIntoService"] = "2025-13-40"
+    mapped = from_batterypass_with_notes(document, received_at=RX)  # strict: only this date is lenient (LENIENT)
+    assert "putting_into_service_date" not in mapped.record["attributes"]
+    assert [path for path, _ in mapped.notes] == ["GeneralProductInformation.puttingIntoService"]
+    document["GeneralProductInformation"]["manufacturingDate"] = "2025-13-40"
+    with pytest.raises(MappingError):
+        from_batterypass(document, received_at=RX)
+
+
 def test_a_broken_document_is_refused_with_every_error_listed() -> None:
     with pytest.raises(MappingError) as caught:
         from_batterypass(_broken(), received_at=RX)

@@ -2,9 +2,10 @@
 
 What is asserted about the sample, read as it is:
 
-- Strictly (the default), it is refused with exactly one problem: ``operation.intoServiceDate`` is
-  ``"7172-75-08"``, which matches the model's pattern ``^\\d{4}-\\d{2}-\\d{2}$`` but is no calendar date (month 75).
-- With ``on_invalid="omit"`` it imports: 49 attributes, the values checked below with their unit arithmetic, and
+- Strictly (the default), it imports: its one unusable value, ``operation.intoServiceDate`` = ``"7172-75-08"``
+  (it matches the model's pattern ``^\\d{4}-\\d{2}-\\d{2}$`` but month 75 is no calendar date), is the date of
+  putting into service, which is left out with a note (``LENIENT`` in the mappers); anything else unusable refuses.
+- With ``on_invalid="omit"`` it imports the same way: 49 attributes, the values checked below with their unit arithmetic, and
   the record passes the canonical validator. The notes name every value read but not stored: the invalid date,
   the ambiguous chemistry "Nickel Cobalt Manganese (NCM)", the ``SLI`` category, the warranty of 36 days, the
   single stage footprint, the recycled shares without pre/post split, the hazardous materials without a hazard
@@ -37,13 +38,22 @@ SAMPLE = CATENAX / "BatteryPass.json"
 TIME = "2023-12-07T10:39:13.576+01:00"
 
 
-def test_the_sample_is_refused_strictly_for_its_one_impossible_date() -> None:
+def test_the_sample_imports_strictly_leaving_out_its_one_impossible_date() -> None:
+    strict = from_catenax_with_notes(load(SAMPLE), received_at=RX)
+    assert "putting_into_service_date" not in strict.record["attributes"]
+    assert (
+        "operation.intoServiceDate",
+        "left out: the string '7172-75-08' is not a calendar date (YYYY-MM-DD, YYYY-MM or an ISO 8601 date-time)",
+    ) in strict.notes
+    assert strict == from_catenax_with_notes(load(SAMPLE), received_at=RX, on_invalid="omit")
+
+
+def test_any_other_impossible_date_still_refuses_strictly() -> None:
+    document = load(SAMPLE)
+    document["operation"]["manufacturer"]["manufacturingDate"] = "2024-13-01"
     with pytest.raises(MappingError) as caught:
-        from_catenax(load(SAMPLE), received_at=RX)
-    assert caught.value.problems == [
-        ("operation.intoServiceDate",
-         "the string '7172-75-08' is not a calendar date (YYYY-MM-DD, YYYY-MM or an ISO 8601 date-time)")
-    ]  # fmt: skip
+        from_catenax(document, received_at=RX)
+    assert [path for path, _ in caught.value.problems] == ["operation.manufacturer.manufacturingDate"]
 
 
 def test_the_sample_imports_leaving_out_what_it_cannot_state() -> None:

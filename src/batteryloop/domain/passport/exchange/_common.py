@@ -33,6 +33,13 @@ OnInvalid = Literal["refuse", "omit"]
 as notes; structural problems (the document is not an object, no passport identifier can be read) still refuse."""
 
 
+LENIENT: Final = frozenset({"putting_into_service_date"})
+"""Attributes whose unreadable value is left out with a note even when refusing. The date of putting into service
+is stated by whoever puts the battery into service, after the passport exists; partner systems carry placeholders
+for it (the published Catena-X sample has ``"7172-75-08"``), and no registry decision rests on it. Every other
+unusable value refuses the document by default."""
+
+
 class MappingError(InvalidInputError):
     """A document could not be mapped; ``problems`` lists every problem as ``(path, reason)``.
 
@@ -84,6 +91,12 @@ class Collector:
         """Record a problem; ``fatal`` ones refuse the document even with ``on_invalid="omit"``."""
         self.problems.append((path, reason))
         self.fatal = self.fatal or fatal
+
+    def leave_out_since(self, mark: int) -> None:
+        """Turn the problems recorded since ``mark`` (``len(problems)`` taken before) into notes: the values are
+        left out even when refusing (see ``LENIENT``)."""
+        self.notes.extend((path, f"left out: {reason}") for path, reason in self.problems[mark:])
+        del self.problems[mark:]
 
     def note(self, path: str, reason: str) -> None:
         """Record something read but not stored, and why."""

@@ -71,6 +71,7 @@ from batteryloop.domain.passport.exchange._bp_write import write_all
 from batteryloop.domain.passport.exchange._common import (
     CEILINGS,
     Collector,
+    LENIENT,
     Exported,
     Mapped,
     OnInvalid,
@@ -296,7 +297,10 @@ def _read_field(c: Collector, f: Field, raw: Any, path: str, received_at: str | 
     if isinstance(f.kind, Quantity):
         value: Any = read_number(c, raw, path, f.kind)
     elif f.kind == MONTH:
+        mark = len(c.problems)
         value = read_year_month(c, raw, path)
+        if f.key in LENIENT:
+            c.leave_out_since(mark)
     else:
         value = as_text(c, raw, path)
     if value is None or not dynamic:

@@ -57,6 +57,7 @@ from batteryloop.domain.passport.exchange._common import (
     MAX_TEMPERATURE_C,
     MIN_TEMPERATURE_C,
     Collector,
+    LENIENT,
     Exported,
     Mapped,
     OnInvalid,
@@ -199,7 +200,10 @@ def _read_field(c: Collector, f: Field, raw: Any, received_at: str | None) -> An
     if isinstance(f.kind, Quantity):
         value: Any = read_number(c, raw, path, f.kind)
     elif f.kind == MONTH:
+        mark = len(c.problems)
         value = read_year_month(c, raw, path)
+        if f.key in LENIENT:
+            c.leave_out_since(mark)
     else:
         value = as_text(c, raw, path)
     if value is None or not dynamic:
