@@ -107,6 +107,27 @@ def test_each_level_sees_exactly_its_attributes(client, world, registered):
         assert body["withheld"] == 93 - len(body["attributes"])
 
 
+def test_the_commission_sees_points_1_2_and_3_without_a_sharing_rule(platform, client, world, registered):
+    from batteryloop.domain.access import Actor
+    from batteryloop.domain.organization import MemberRole
+    from batteryloop.services import key as key_service
+    from batteryloop.services import organization as org_service
+
+    op = Actor.platform_operator()
+    with platform.store.uow() as uow:
+        dg = org_service.create_organization(
+            uow, op, name="European Commission DG ENV", kind=OrganizationKind.COMMISSION
+        )
+        member = org_service.add_member(uow, op, dg.id, name="Desk officer", role=MemberRole.VIEWER)
+        _, token = key_service.create_key(uow, op, member_id=member.id)
+        uow.commit()
+    body = client.get(f"/v1/passports/{PID}", headers=auth(token)).json()
+    assert body["served_level"] == "commission"
+    assert set(body["attributes"]) == expected_keys(OrganizationKind.COMMISSION)
+    assert {"dismantling_manuals", "test_reports"} <= set(body["attributes"])
+    assert "state_of_charge_share" not in body["attributes"]  # point 4: persons with a legitimate interest only
+
+
 def test_all_93_attributes_against_the_data_file(client, world, registered):
     """Table-driven from the attribute file: each row's access level decides who sees it."""
     path = "src/batteryloop/data/passport/attributes.csv"
@@ -119,7 +140,8 @@ def test_all_93_attributes_against_the_data_file(client, world, registered):
     ).json()["attributes"]
     for row in rows:
         assert (row["key"] in public) is (row["access"] == "public"), row["key"]
-        assert (row["key"] in authority) is (row["access"] != "legitimate_interest"), row["key"]
+        # a market surveillance authority: Annex XIII points 1 and 3, not point 2 (the Commission's) nor point 4
+        assert (row["key"] in authority) is (row["access"] in ("public", "authority")), row["key"]
 
 
 def test_broken_documents_list_every_error_and_store_nothing(client, world):

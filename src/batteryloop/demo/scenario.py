@@ -61,7 +61,7 @@ AGREEMENT: tuple[tuple[DataCategory, str | None, OrganizationKind | str], ...] =
     *((DataCategory.LOTS, None, k) for k in (K.OEM, K.AUTHORITY, K.CATHODE_MAKER)),
     *((DataCategory.ASSAYS, r, k) for r in ("CircuMet Recycling", "Pyrolux Metals") for k in (K.OEM, K.CATHODE_MAKER)),
     (DataCategory.ECONOMICS, "CircuMet Recycling", "Voltavia Motors"),
-    *((DataCategory.INCIDENTS, None, k) for k in K if k is not K.RESEARCH),
+    *((DataCategory.INCIDENTS, None, k) for k in K if k not in (K.RESEARCH, K.COMMISSION)),
 )
 
 ROLES_BY_KIND: dict[OrganizationKind, tuple[MemberRole, ...]] = {

@@ -24,7 +24,14 @@ class OrganizationKind(StrEnum):
     REFINER = "refiner"
     CATHODE_MAKER = "cathode_maker"
     AUTHORITY = "authority"
+    """A notified body or a market surveillance authority (Regulation (EU) 2023/1542 Art. 77(2)(b))."""
+    COMMISSION = "commission"
+    """The European Commission: besides the authorities' rights, Annex XIII point 2 opens to it."""
     RESEARCH = "research"
+
+
+PUBLIC_BODIES: frozenset[OrganizationKind] = frozenset({OrganizationKind.AUTHORITY, OrganizationKind.COMMISSION})
+"""Kinds served by the regulation itself rather than by a consortium's sharing rules (and who audit their peers)."""
 
 
 class MemberRole(StrEnum):

@@ -56,6 +56,9 @@ class PassportRead:
     completeness: CompletenessReport | None = field(default=None)
 
 
+_SEES_COMPLETENESS = frozenset({ServedLevel.OWNER, ServedLevel.AUTHORITY, ServedLevel.COMMISSION})
+
+
 def full_attributes(stored: StoredPassport, model: BatteryModel | None) -> dict[str, Any]:
     """Everything the passport holds, in longlist order: model-level values, item values, dynamic series."""
     merged: dict[str, Any] = {}
@@ -111,7 +114,7 @@ def read_passport(
             detail=f"level={view.level}",
         )
     report = None
-    if completeness and stored.category and view.level in (ServedLevel.OWNER, ServedLevel.AUTHORITY):
+    if completeness and stored.category and view.level in _SEES_COMPLETENESS:
         report = check_completeness(everything, stored.category)
     return PassportRead(
         passport_id=stored.passport_id,
@@ -287,9 +290,9 @@ def add_readings(uow: UnitOfWork, actor: Actor, passport_id: str, attributes: ob
 def completeness_of(uow: UnitOfWork, actor: Actor, passport_id: str) -> CompletenessReport:
     stored = _get(uow, passport_id)
     view = served_view(uow, actor, stored)
-    if view.level not in (ServedLevel.OWNER, ServedLevel.AUTHORITY):
+    if view.level not in _SEES_COMPLETENESS:
         raise PermissionDeniedError(
-            "completeness is reported to the passport's owner and to authorities", field="passport_id"
+            "completeness is reported to the passport's owner, authorities and the Commission", field="passport_id"
         )
     model = uow.passports.get_model(stored.model_id) if stored.model_id else None
     if not stored.category:

@@ -26,6 +26,7 @@ KIND_LABELS: dict[OrganizationKind, tuple[str, str]] = {
     OrganizationKind.REFINER: ("Refiner", "refiners"),
     OrganizationKind.CATHODE_MAKER: ("Cathode maker", "cathode makers"),
     OrganizationKind.AUTHORITY: ("Authority", "authorities"),
+    OrganizationKind.COMMISSION: ("European Commission", "the European Commission"),
     OrganizationKind.RESEARCH: ("Research", "research institutes"),
 }
 CATEGORY_LABELS: dict[DataCategory, str] = {

@@ -2,7 +2,8 @@
 
 Expected sets are computed here from the CSV columns (access, pli_roles) by the rule of Annex XIII, independently
 of the code under test: public = point 1; a person with a legitimate interest = point 1 + the point 2 and point 4
-attributes granted to one of its roles; an authority = points 1, 2 (open to the Commission) and 3; the owner = all.
+attributes granted to one of its roles; a notified body or market surveillance authority = points 1 and 3; the
+Commission = points 1, 2 ("persons with a legitimate interest and the Commission") and 3; the owner = all.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def _expected(level: str, roles: set[str] = frozenset()) -> set[str]:
         if (
             level == "owner"
             or access == "public"
-            or (level == "authority" and access in ("legitimate_interest_and_commission", "authority"))
+            or (level == "authority" and access == "authority")
+            or (level == "commission" and access in ("legitimate_interest_and_commission", "authority"))
             or (
                 level == "legitimate_interest"
                 and access in ("legitimate_interest", "legitimate_interest_and_commission")
@@ -59,6 +61,7 @@ VIEWS: dict[str, tuple[PassportView, set[str]]] = {
     "recycler_with_sharing": (_view(OrganizationKind.RECYCLER), _expected("legitimate_interest", RECYCLER_ROLES)),
     "dismantler_with_sharing": (_view(OrganizationKind.DISMANTLER), _expected("legitimate_interest", DISMANTLER_ROLES)),
     "authority": (_view(OrganizationKind.AUTHORITY, shared=False), _expected("authority")),
+    "commission": (_view(OrganizationKind.COMMISSION, shared=False), _expected("commission")),
     "owner": (_view(OrganizationKind.OEM, owner=True), _expected("owner")),
 }
 
@@ -77,7 +80,8 @@ def test_each_attribute_is_visible_exactly_at_its_levels(view_name: str, row: di
         ("recycler_without_sharing", 60),
         ("recycler_with_sharing", 91),  # 60 + 27 point-4 + 4 point-2 (#38 spare-part sources is not a recycler's)
         ("dismantler_with_sharing", 92),  # 60 + 27 + 5 (#33 composition is granted to dismantlers too)
-        ("authority", 66),  # 60 + 5 point-2 + 1 point-3 (test reports)
+        ("authority", 61),  # 60 + 1 point-3 (test reports)
+        ("commission", 66),  # 60 + 5 point-2 + 1 point-3
         ("owner", 93),
     ],
 )
@@ -95,11 +99,12 @@ def test_a_full_passport_is_filtered_to_exactly_the_visible_keys(view_name: str)
     assert all(filtered[k] is record[k] for k in filtered)
 
 
-def test_authority_does_not_see_item_level_legitimate_interest_data() -> None:
-    view, _ = VIEWS["authority"]
-    keys = visible_keys(view)
-    assert {"test_reports", "dismantling_manuals", "cathode_anode_electrolyte_materials"} <= keys
-    assert not {"battery_status", "state_of_charge_share", "accident_information"} & keys
+def test_public_bodies_do_not_see_item_level_legitimate_interest_data() -> None:
+    authority, commission = visible_keys(VIEWS["authority"][0]), visible_keys(VIEWS["commission"][0])
+    point_2 = {"dismantling_manuals", "cathode_anode_electrolyte_materials"}
+    assert "test_reports" in authority and not point_2 & authority  # point 2 opens to the Commission, not to MSAs
+    assert {"test_reports", *point_2} <= commission
+    assert not {"battery_status", "state_of_charge_share", "accident_information"} & (authority | commission)
     assert "test_reports" not in visible_keys(VIEWS["recycler_with_sharing"][0])
 
 
@@ -112,6 +117,8 @@ def test_served_level_for_every_kind(kind: OrganizationKind | None, owner: bool,
         expected, roles = ServedLevel.OWNER, set()
     elif kind is OrganizationKind.AUTHORITY:
         expected, roles = ServedLevel.AUTHORITY, set()
+    elif kind is OrganizationKind.COMMISSION:
+        expected, roles = ServedLevel.COMMISSION, set()
     elif kind is OrganizationKind.RECYCLER and shared:
         expected, roles = ServedLevel.LEGITIMATE_INTEREST, RECYCLER_ROLES
     elif kind is OrganizationKind.DISMANTLER and shared:
@@ -152,7 +159,7 @@ def test_roles_go_with_the_legitimate_interest_level_only(level: ServedLevel, ro
 # ------------------------------------------------------------------------------------------ properties
 ALL_KEYS = [row["key"] for row in ROWS]
 views = st.one_of(
-    st.sampled_from([ServedLevel.PUBLIC, ServedLevel.AUTHORITY, ServedLevel.OWNER]).map(
+    st.sampled_from([ServedLevel.PUBLIC, ServedLevel.AUTHORITY, ServedLevel.COMMISSION, ServedLevel.OWNER]).map(
         lambda level: PassportView(level=level)
     ),
     st.frozensets(st.sampled_from(list(PliRole)), min_size=1).map(
@@ -177,7 +184,8 @@ def test_levels_nest_owner_over_authority_and_pli_over_public(
     public = set(filter_attributes(record, PassportView(level=ServedLevel.PUBLIC)))
     pli = set(filter_attributes(record, PassportView(level=ServedLevel.LEGITIMATE_INTEREST, roles=roles)))
     authority = set(filter_attributes(record, PassportView(level=ServedLevel.AUTHORITY)))
+    commission = set(filter_attributes(record, PassportView(level=ServedLevel.COMMISSION)))
     owner = set(filter_attributes(record, PassportView(level=ServedLevel.OWNER)))
     assert public <= pli <= owner
-    assert public <= authority <= owner
+    assert public <= authority <= commission <= owner
     assert owner == set(record) & set(ALL_KEYS)

@@ -9,14 +9,16 @@ Levels (:class:`ServedLevel`), from the regulation's access groups (Art. 77(2), 
   data category. It sees the public attributes plus every ``legitimate_interest`` (point 4) and
   ``legitimate_interest_and_commission`` (point 2) attribute whose ``pli_roles`` include one of its roles.
   Without the sharing rule it is served the public level (deny by default, design §4).
-- ``authority``: an organisation of kind ``authority`` (notified bodies, market surveillance authorities, the
-  Commission). It sees public (point 1), ``legitimate_interest_and_commission`` (point 2, open to "persons with a
-  legitimate interest and the Commission") and ``authority`` (point 3, test reports) attributes, but **not** the
-  ``legitimate_interest``-only attributes: Annex XIII point 4 (item-level status, state of health and usage data)
-  names persons with a legitimate interest alone, not the Commission or the authorities. The access follows from
-  the regulation itself, so it does not wait for a consortium sharing rule. The platform has one ``authority``
-  kind for the three bodies; point 2 strictly opens to the Commission only, so notified bodies and market
-  surveillance authorities are served point 2 too (a sub-kind would be needed to tell them apart).
+- ``authority``: an organisation of kind ``authority`` (notified bodies, market surveillance authorities). It sees
+  the public (point 1) and ``authority`` (point 3, "notified bodies, market surveillance authorities and the
+  Commission": test reports) attributes.
+- ``commission``: the organisation of kind ``commission`` (the European Commission). It sees what authorities see
+  plus the ``legitimate_interest_and_commission`` attributes (point 2, "persons with a legitimate interest and the
+  Commission": dismantling information, part numbers, detailed composition).
+
+  Neither public body sees the ``legitimate_interest``-only attributes: Annex XIII point 4 (item-level status,
+  state of health and usage data) names persons with a legitimate interest alone. Their access follows from the
+  regulation itself, so it does not wait for a consortium sharing rule.
 - ``owner``: the economic operator responsible for the passport (Art. 77(4)) sees every attribute.
 
 References:
@@ -34,7 +36,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from batteryloop.domain.errors import InvalidInputError, ReferenceDataError
-from batteryloop.domain.organization import OrganizationKind
+from batteryloop.domain.organization import PUBLIC_BODIES, OrganizationKind
 from batteryloop.domain.passport.attributes import AccessLevel, Attribute, PliRole, get_attributes
 from batteryloop.domain.refdata import read_csv
 
@@ -47,12 +49,12 @@ class ServedLevel(StrEnum):
     PUBLIC = "public"
     LEGITIMATE_INTEREST = "legitimate_interest"
     AUTHORITY = "authority"
+    COMMISSION = "commission"
     OWNER = "owner"
 
 
-_AUTHORITY_ACCESS: Final = frozenset(
-    {AccessLevel.PUBLIC, AccessLevel.LEGITIMATE_INTEREST_AND_COMMISSION, AccessLevel.AUTHORITY}
-)
+_AUTHORITY_ACCESS: Final = frozenset({AccessLevel.PUBLIC, AccessLevel.AUTHORITY})
+_COMMISSION_ACCESS: Final = _AUTHORITY_ACCESS | {AccessLevel.LEGITIMATE_INTEREST_AND_COMMISSION}
 _PLI_ACCESS: Final = frozenset({AccessLevel.LEGITIMATE_INTEREST, AccessLevel.LEGITIMATE_INTEREST_AND_COMMISSION})
 
 
@@ -97,8 +99,8 @@ def get_legitimate_interest_roles() -> Mapping[OrganizationKind, frozenset[PliRo
     missing = set(OrganizationKind) - set(roles)
     if missing:
         raise ReferenceDataError(f"{ROLES_FILE} is malformed: kinds missing: {', '.join(sorted(missing))}")
-    if roles[OrganizationKind.AUTHORITY]:
-        raise ReferenceDataError(f"{ROLES_FILE} is malformed: authorities are served the authority level, not roles")
+    if any(roles[kind] for kind in PUBLIC_BODIES):
+        raise ReferenceDataError(f"{ROLES_FILE} is malformed: public bodies are served their own level, not roles")
     return MappingProxyType(roles)
 
 
@@ -127,11 +129,17 @@ def decide_served_level(
         return PassportView(level=ServedLevel.PUBLIC, reasons=(reason,))
     if reader_kind is OrganizationKind.AUTHORITY:
         reason = (
-            "authorities (notified bodies, market surveillance, Commission) see the public attributes, those of "
-            "Annex XIII point 2 (open to the Commission) and point 3 (test reports); point 4 item data is open to "
-            "persons with a legitimate interest only"
+            "notified bodies and market surveillance authorities see the public attributes and those of Annex XIII "
+            "point 3 (test reports); point 2 is open to the Commission and persons with a legitimate interest, "
+            "point 4 item data to persons with a legitimate interest only"
         )
         return PassportView(level=ServedLevel.AUTHORITY, reasons=(reason,))
+    if reader_kind is OrganizationKind.COMMISSION:
+        reason = (
+            "the Commission sees the public attributes and those of Annex XIII points 2 and 3; point 4 item data is "
+            "open to persons with a legitimate interest only"
+        )
+        return PassportView(level=ServedLevel.COMMISSION, reasons=(reason,))
     roles = get_legitimate_interest_roles()[reader_kind]
     if not roles:
         reason = f"a {reader_kind.value} organisation holds no legitimate-interest role; it sees the public attributes"
@@ -165,6 +173,8 @@ def is_visible(attribute: Attribute, view: PassportView) -> bool:
         return True
     if view.level is ServedLevel.AUTHORITY:
         return attribute.access in _AUTHORITY_ACCESS
+    if view.level is ServedLevel.COMMISSION:
+        return attribute.access in _COMMISSION_ACCESS
     if view.level is ServedLevel.LEGITIMATE_INTEREST:
         return attribute.access in _PLI_ACCESS and bool(attribute.pli_roles & view.roles)
     return False

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from batteryloop.domain.access import Actor
 from batteryloop.domain.audit import AuditEvent, AuditOutcome
-from batteryloop.domain.organization import OrganizationKind
+from batteryloop.domain.organization import PUBLIC_BODIES
 from batteryloop.domain.pagination import Page
 from batteryloop.storage.access import fellow_member_ids
 from batteryloop.storage.pagination import fetch_page
@@ -52,7 +52,7 @@ class SqlAuditRepository:
             return stmt
         if actor.org_id is None or not actor.may_read_audit:
             return stmt.where(False)  # type: ignore[arg-type]
-        if actor.org_kind is OrganizationKind.AUTHORITY:
+        if actor.org_kind in PUBLIC_BODIES:
             scope = fellow_member_ids(actor.org_id)
             return stmt.where(
                 or_(

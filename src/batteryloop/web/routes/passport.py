@@ -65,6 +65,7 @@ LEVEL_LABELS: dict[ServedLevel, str] = {
     ServedLevel.PUBLIC: "Public",
     ServedLevel.LEGITIMATE_INTEREST: "Legitimate interest",
     ServedLevel.AUTHORITY: "Authority",
+    ServedLevel.COMMISSION: "European Commission",
     ServedLevel.OWNER: "Owner",
 }
 ACCESS_LABELS: dict[AccessLevel, str] = {

@@ -93,8 +93,7 @@ class Collector:
         self.fatal = self.fatal or fatal
 
     def leave_out_since(self, mark: int) -> None:
-        """Turn the problems recorded since ``mark`` (``len(problems)`` taken before) into notes: the values are
-        left out even when refusing (see ``LENIENT``)."""
+        """Turn the problems recorded since ``mark`` into notes: those values are left out even when refusing."""
         self.notes.extend((path, f"left out: {reason}") for path, reason in self.problems[mark:])
         del self.problems[mark:]
 

@@ -70,8 +70,8 @@ from batteryloop.domain.passport.exchange._bp_performance import read_performanc
 from batteryloop.domain.passport.exchange._bp_write import write_all
 from batteryloop.domain.passport.exchange._common import (
     CEILINGS,
-    Collector,
     LENIENT,
+    Collector,
     Exported,
     Mapped,
     OnInvalid,

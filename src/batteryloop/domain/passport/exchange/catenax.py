@@ -54,10 +54,10 @@ from batteryloop.domain.errors import InvalidInputError
 from batteryloop.domain.passport.attributes import get_attributes
 from batteryloop.domain.passport.exchange._common import (
     CEILINGS,
+    LENIENT,
     MAX_TEMPERATURE_C,
     MIN_TEMPERATURE_C,
     Collector,
-    LENIENT,
     Exported,
     Mapped,
     OnInvalid,
