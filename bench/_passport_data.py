@@ -18,6 +18,7 @@ from typing import Any
 
 # the columns the service's bulk writer fills (``id`` given explicitly: ids 1..N in a fresh table)
 from batteryloop.storage.bulk import PASSPORT_COLUMNS
+from batteryloop.storage.bulk import READING_COLUMNS as READING_COLUMNS  # re-exported: bench_passport_import uses it
 
 DYNAMIC_KEY = "state_of_certified_energy_share"
 

@@ -416,6 +416,9 @@ def get_chemistry(code: str) -> Chemistry:
             ambiguous one such as ``"NMC"`` (the reason lists the candidates).
     """
     ref = _reference()
+    exact = ref.chemistries.get(code) if isinstance(code, str) else None
+    if exact is not None:
+        return exact
     key = _normalize(code) if isinstance(code, str) else ""
     if key in ref.aliases:
         return ref.chemistries[ref.aliases[key]]

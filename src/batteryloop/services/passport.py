@@ -172,7 +172,7 @@ def prepare_passport(
             readings.extend(
                 {
                     "attribute": key,
-                    "recorded_at": datetime.fromisoformat(r["recorded_at"].replace("Z", "+00:00")),
+                    "recorded_at": datetime.fromisoformat(r["recorded_at"]),  # canonical: UTC with "Z"
                     "value": r["value"],
                 }
                 for r in value

@@ -12,9 +12,12 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import itertools
 import json
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import IO, Any
 
@@ -25,9 +28,17 @@ from batteryloop.domain.errors import ConflictError, DomainError, InvalidInputEr
 from batteryloop.domain.passport.exchange import batterypass, catenax, csvformat
 from batteryloop.domain.passport.exchange._common import check_on_invalid
 from batteryloop.domain.passport.exchange.textio import decode_document
-from batteryloop.domain.passport.problems import PassportValidationError
 from batteryloop.services import audit
-from batteryloop.services.passport import prepare_passport
+from batteryloop.services.passport_prepare import (
+    Job,
+    JobKind,
+    Prepared,
+    RecordError,
+    canonical,
+    default_workers,
+    prepared_batches,
+    read_item,
+)
 from batteryloop.storage.tables import ImportRow
 from batteryloop.storage.uow import UnitOfWork
 
@@ -41,19 +52,6 @@ class ImportFormat(StrEnum):
     JSON = "json"
     BATTERYPASS = "batterypass"
     CATENAX = "catenax"
-
-
-@dataclass
-class RecordError:
-    position: str
-    problems: list[dict[str, str]]
-    passport_id: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"position": self.position, "problems": self.problems}
-        if self.passport_id:
-            out["passport_id"] = self.passport_id
-        return out
 
 
 @dataclass
@@ -179,13 +177,98 @@ def _map(position: str, mapper: Callable[[Any], Any], document: Any) -> Parsed:
         return position, exc
 
 
-def _canonical(document: Any) -> Any:
-    if not isinstance(document, dict) or "attributes" not in document:
-        raise InvalidInputError('each record must be an object {"attributes": {...}}', field="record")
-    extra = set(document) - {"attributes", "model_code"}
-    if extra:
-        raise InvalidInputError(f"unknown field(s) {sorted(extra)}; a record holds 'attributes'", field="record")
-    return document
+class RecordSource:
+    """The records of one file, read once: iterate for ``(position, record or error)``, or take :meth:`jobs`.
+
+    :meth:`jobs` splits the file into batches in the least-processed form a worker process can take (JSON lines as
+    text, CSV rows as cells; other formats mapped here), so parsing and validation can run off the importing
+    process (:mod:`.passport_prepare`).
+    """
+
+    def __init__(
+        self,
+        fmt: ImportFormat,
+        stream: IO[bytes],
+        *,
+        received_at: str | None = None,
+        on_invalid: str = "refuse",
+        notes: list[dict[str, str]] | None = None,
+    ) -> None:
+        self.fmt = fmt
+        self._stream = stream
+        self._received_at = received_at
+        self._mode = check_on_invalid(on_invalid)
+        self._notes = notes
+
+    def __iter__(self) -> Iterator[Parsed]:
+        if self.fmt in (ImportFormat.CSV, ImportFormat.JSONL):
+            for job in self._raw_jobs(BATCH, owner=uuid.UUID(int=0), now=datetime.min, dialect=""):
+                for where, item in job.items:
+                    parsed = read_item(job, where, item)
+                    if parsed is not None:
+                        yield parsed
+            return
+        yield from self._mapped()
+
+    def jobs(self, *, owner: uuid.UUID, now: datetime, dialect: str, size: int = BATCH) -> Iterator[Job]:
+        """The file in batches of ``size`` records for :func:`~.passport_prepare.prepare_job`."""
+        if self.fmt in (ImportFormat.CSV, ImportFormat.JSONL):
+            yield from self._raw_jobs(size, owner=owner, now=now, dialect=dialect)
+            return
+        yield from _parsed_jobs(self._mapped(), size, owner=owner, now=now, dialect=dialect)
+
+    def _raw_jobs(self, size: int, *, owner: uuid.UUID, now: datetime, dialect: str) -> Iterator[Job]:
+        lines = _text_lines(self._stream)
+        columns: tuple[str, ...] = ()
+        if self.fmt is ImportFormat.JSONL:
+            kind: JobKind = "jsonl"
+            rows: Iterator[tuple[int, str]] = ((n, line) for n, line in enumerate(lines, start=1) if line.strip())
+        else:
+            kind, rows = "csv", csvformat.iter_csv_records(lines)
+            columns = csvformat.read_csv_header(rows)
+        while batch := list(itertools.islice(rows, size)):
+            yield Job(kind, batch, owner, now, dialect, columns)
+
+    def _mapped(self) -> Iterator[Parsed]:
+        if self.fmt is ImportFormat.JSON:
+            for position, document in _json_items(self._stream):
+                yield _map(position, canonical, document)
+            return
+        mapper = (
+            batterypass.from_batterypass_with_notes
+            if self.fmt is ImportFormat.BATTERYPASS
+            else catenax.from_catenax_with_notes
+        )
+        notes = self._notes
+        for position, document in _documents(self._stream):
+
+            def convert(document: Any, position: str = position) -> Any:
+                mapped = mapper(document, received_at=self._received_at, on_invalid=self._mode)
+                if notes is not None and len(notes) < MAX_LISTED_ERRORS:
+                    notes.extend({"position": position, "field": path, "note": text} for path, text in mapped.notes)
+                return mapped.record
+
+            yield _map(position, convert, document)
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(f"not valid JSON: {exc.msg}", field="record") from None
+
+
+def _parsed_jobs(
+    parsed: Iterable[Parsed], size: int, *, owner: uuid.UUID, now: datetime, dialect: str
+) -> Iterator[Job]:
+    batch: list[tuple[Any, Any]] = []
+    for item in parsed:
+        batch.append(item)
+        if len(batch) >= size:
+            yield Job("parsed", batch, owner, now, dialect)
+            batch = []
+    if batch:
+        yield Job("parsed", batch, owner, now, dialect)
 
 
 def iter_records(
@@ -195,74 +278,38 @@ def iter_records(
     received_at: str | None = None,
     on_invalid: str = "refuse",
     notes: list[dict[str, str]] | None = None,
-) -> Iterator[Parsed]:
+) -> RecordSource:
     """Records of a file with their positions ("line 7", "item 3"); bad ones come as errors in place.
 
     For Battery Pass and Catena-X documents, ``received_at`` stamps dynamic values that carry no time of their
     own, and ``on_invalid="omit"`` leaves out values that cannot be used (instead of refusing the document),
     each named in ``notes``.
     """
-    mode = check_on_invalid(on_invalid)
-
-    def foreign(mapper: Callable[..., Any]) -> Callable[[Any], Any]:
-        def convert(document: Any) -> Any:
-            mapped = mapper(document, received_at=received_at, on_invalid=mode)
-            if notes is not None and len(notes) < MAX_LISTED_ERRORS:
-                notes.extend({"position": position_now[0], "field": path, "note": text} for path, text in mapped.notes)
-            return mapped.record
-
-        return convert
-
-    position_now = [""]
-    if fmt is ImportFormat.CSV:
-        for line_no, parsed in csvformat.parse_csv_rows(_text_lines(stream)):
-            yield f"line {line_no}", parsed
-    elif fmt is ImportFormat.JSONL:
-        for n, line in enumerate(_text_lines(stream), start=1):
-            if not line.strip():
-                continue
-            try:
-                document = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield f"line {n}", InvalidInputError(f"not valid JSON: {exc.msg}", field=f"line {n}")
-                continue
-            yield _map(f"line {n}", _canonical, document)
-    elif fmt is ImportFormat.JSON:
-        for position, document in _json_items(stream):
-            yield _map(position, _canonical, document)
-    else:
-        convert = foreign(
-            batterypass.from_batterypass_with_notes
-            if fmt is ImportFormat.BATTERYPASS
-            else catenax.from_catenax_with_notes
-        )
-        for position, document in _documents(stream):
-            position_now[0] = position
-            yield _map(position, convert, document)
+    return RecordSource(fmt, stream, received_at=received_at, on_invalid=on_invalid, notes=notes)
 
 
 # -- applying ----------------------------------------------------------------------------------------------------
 
 
-def _problems_of(exc: DomainError) -> list[dict[str, str]]:
-    listed = getattr(exc, "problems", None)
-    if listed:
-        return [p.to_dict() if hasattr(p, "to_dict") else {"field": str(p[0]), "reason": str(p[1])} for p in listed]
-    return [{"field": exc.field or "record", "reason": exc.reason}]
-
-
 def import_passports(
     uow: UnitOfWork,
     actor: Actor,
-    records: Iterable[Parsed],
+    records: RecordSource | Iterable[Parsed],
     *,
     fmt: ImportFormat,
     resume: bool = False,
     progress: Callable[[int], None] | None = None,
     notes: list[dict[str, str]] | None = None,
+    workers: int | None = None,
+    batch: int = BATCH,
 ) -> ImportReport:
     """Validate every record and insert them all in the caller's transaction, or raise ImportRejected (the
-    caller rolls back). With ``resume``, passports already registered are skipped (idempotent by passport id)."""
+    caller rolls back). With ``resume``, passports already registered are skipped (idempotent by passport id).
+
+    Records are parsed and validated a batch at a time, in ``workers`` processes for a file of more than one
+    batch (default :func:`~.passport_prepare.default_workers`; 0 keeps everything in this process), while this
+    process writes the batches before.
+    """
     if actor.org_id is None or not actor.may_write:
         raise PermissionDeniedError("only admins and operators of an organisation import passports", field="role")
     owner = actor.org_id
@@ -276,57 +323,54 @@ def import_passports(
         # into a full scan later (measured: 5.3k/s falling to 1.2k/s at 100k passports)
         uow.connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
     before = uow.passports.max_pk()
-    batch: list[tuple[str, Any]] = []
+    if isinstance(records, RecordSource):
+        jobs = records.jobs(owner=owner, now=now, dialect=uow.dialect, size=batch)
+    else:
+        jobs = _parsed_jobs(records, batch, owner=owner, now=now, dialect=uow.dialect)
 
     def fail(error: RecordError) -> None:
         report.error_count += 1
         if len(report.errors) < MAX_LISTED_ERRORS:
             report.errors.append(error)
 
-    def duplicate(position: str, pid: str, reason: str) -> None:
-        fail(RecordError(position, [{"field": "attributes.passport_id", "reason": reason}], pid))
-
-    def flush() -> None:
-        existing = uow.passports.existing_pks([p.row["passport_id"] for _, p in batch])
-        keep: dict[str, Any] = {}
-        for position, prepared in batch:
-            pid = prepared.row["passport_id"]
-            if pid in keep or (pid in existing and existing[pid] > before):
-                duplicate(position, pid, f"passport {pid!r} appears earlier in this file")
+    def write(prepared: Prepared) -> None:
+        if not prepared.passports:
+            return
+        # optimistic: a file of new passports goes in without looking each one up first; when an id is taken
+        # (or repeated in this batch), nothing of the batch is written and the lookup below finds which
+        if uow.passports.try_add_encoded(prepared.passports):
+            report.imported += len(prepared.passports)
+            return
+        ids = prepared.passports.passport_ids
+        existing = uow.passports.existing_pks(ids)
+        seen: set[str] = set()
+        keep: list[int] = []
+        for i, pid in enumerate(ids):
+            reason = None
+            if pid in seen or (pid in existing and existing[pid] > before):
+                reason = f"passport {pid!r} appears earlier in this file"
             elif pid in existing:
                 if resume:
                     report.skipped_existing += 1
-                else:
-                    duplicate(
-                        position,
-                        pid,
-                        f"passport {pid!r} is already registered; use --resume to skip registered passports",
-                    )
-            else:
-                keep[pid] = prepared
+                    continue
+                reason = f"passport {pid!r} is already registered; use --resume to skip registered passports"
+            if reason is not None:
+                fail(RecordError(prepared.positions[i], [{"field": "attributes.passport_id", "reason": reason}], pid))
+                continue
+            seen.add(pid)
+            keep.append(i)
         if keep:
-            uow.passports.add_many([p.row for p in keep.values()], {pid: p.readings for pid, p in keep.items()})
+            uow.passports.add_encoded(prepared.passports.only(keep))
             report.imported += len(keep)
-        batch.clear()
 
-    for position, parsed in records:
-        report.records += 1
-        if isinstance(parsed, DomainError):
-            fail(RecordError(position, _problems_of(parsed)))
-        else:
-            try:
-                prepared = prepare_passport(parsed.get("attributes"), owner_org_id=owner, now=now)
-            except PassportValidationError as exc:
-                attributes = parsed.get("attributes")
-                pid = attributes.get("passport_id") if isinstance(attributes, dict) else None
-                fail(RecordError(position, _problems_of(exc), pid if isinstance(pid, str) else None))
-            else:
-                batch.append((position, prepared))
-        if len(batch) >= BATCH:
-            flush()
+    chosen = default_workers() if workers is None else workers
+    for prepared in prepared_batches(jobs, workers=chosen):
+        report.records += prepared.records
+        for error in prepared.errors:
+            fail(error)
+        write(prepared)
         if progress is not None:
-            progress(1)
-    flush()
+            progress(prepared.records)
     if report.records == 0:
         raise InvalidInputError("the file holds no passport records", field="file")
     if report.error_count:

@@ -1,16 +1,21 @@
 """Bulk writes straight to the driver: SQLite ``executemany`` and PostgreSQL ``COPY`` (design §3).
 
-Values are converted here to what the dialect stores (UUIDs as 32-character hex and timestamps as naive UTC text on
-SQLite, JSON as text), so the rows are byte for byte what the ORM would write, without its per-value overhead.
-Passport keys are assigned before the write (SQLite: after the highest key, under the write lock the unit of work
-holds; PostgreSQL: from the table's sequence), so readings can refer to their passport in the same batch.
+Writing happens in two steps, so the first can run in another process (the bulk import's workers):
+
+1. :func:`encode_passports` (pure, no connection) turns passport rows and their readings into what the dialect
+   stores -- on SQLite UUIDs as 32-character hex, timestamps as naive UTC text and JSON as text, byte for byte
+   what the ORM would write; on PostgreSQL lines of ``COPY`` text format -- without storage keys.
+2. :func:`insert_encoded` assigns the keys (SQLite: after the highest key, under the write lock the unit of work
+   holds; PostgreSQL: from the table's sequence), so readings refer to their passport in the same batch, and
+   writes everything in one driver call per table.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,21 +38,133 @@ PASSPORT_COLUMNS = (
     "attributes",
 )
 READING_COLUMNS = ("passport_pk", "attribute", "recorded_at", "value")
+_NULL = "\\N"  # COPY text format
 
 
-def _sqlite_time(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    # what SQLAlchemy's SQLite DateTime stores: "YYYY-MM-DD HH:MM:SS.ffffff" (isoformat is the fast path)
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+@dataclass(slots=True)
+class EncodedPassports:
+    """Passports encoded for one dialect, without storage keys; picklable (made in worker processes).
+
+    ``rows[i]`` is passport ``passport_ids[i]``: a tuple of the columns after ``id`` (SQLite) or a ``COPY`` text
+    line without the ``id`` field (PostgreSQL). ``readings`` hold ``(i, attribute, recorded_at, value)`` (SQLite)
+    or ``(i, line)`` with the ``COPY`` text line of the columns after ``passport_pk`` (PostgreSQL).
+    """
+
+    dialect: str
+    passport_ids: list[str]
+    rows: list[Any]
+    readings: list[tuple[Any, ...]]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def extend(self, other: EncodedPassports) -> None:
+        offset = len(self.rows)
+        self.passport_ids.extend(other.passport_ids)
+        self.rows.extend(other.rows)
+        self.readings.extend((r[0] + offset, *r[1:]) for r in other.readings)
+
+    def only(self, keep: Sequence[int]) -> EncodedPassports:
+        """The passports at the positions ``keep`` (ascending), with their readings."""
+        if len(keep) == len(self.rows):
+            return self
+        new_index = {old: new for new, old in enumerate(keep)}
+        return EncodedPassports(
+            self.dialect,
+            [self.passport_ids[i] for i in keep],
+            [self.rows[i] for i in keep],
+            [(new_index[r[0]], *r[1:]) for r in self.readings if r[0] in new_index],
+        )
 
 
-def _sqlite_uuid(value: uuid.UUID | None) -> str | None:
-    return None if value is None else value.hex
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # one encoder: json.dumps with options builds one per call
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
+
+
+def _value_text(value: Any) -> str:
+    # JSON text of a reading value; floats, ints and plain strings take the short path (same text as json.dumps)
+    kind = type(value)
+    if kind is float and value - value == 0:  # finite
+        return repr(value)
+    if kind is int:
+        return str(value)
+    return _dumps(value)
+
+
+class _Times:
+    """Encodes timestamps, remembering the last (``now`` repeats on every row of an import)."""
+
+    __slots__ = ("_last", "_postgres", "_text")
+
+    def __init__(self, postgres: bool) -> None:
+        self._postgres = postgres
+        self._last: datetime | None = None
+        self._text = ""
+
+    def __call__(self, moment: datetime | None) -> str | None:
+        if moment is None:
+            return None
+        if moment is self._last:
+            return self._text
+        utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+        # SQLite: what SQLAlchemy's DateTime stores ("YYYY-MM-DD HH:MM:SS.ffffff", naive UTC: the text before the
+        # "+00:00"); PostgreSQL: ISO 8601 with the offset
+        text = utc.isoformat(" ", "microseconds")
+        if not self._postgres:
+            text = text[:26]
+        self._last, self._text = moment, text
+        return text
+
+
+def _copy_text(value: str | None) -> str:
+    if value is None:
+        return _NULL
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
+
+
+def _uuid_text(value: uuid.UUID | None, postgres: bool) -> str | None:
+    if value is None:
+        return None
+    return str(value) if postgres else value.hex
+
+
+def encode_passports(
+    dialect: str, passports: Iterable[tuple[Mapping[str, Any], Iterable[Mapping[str, Any]]]]
+) -> EncodedPassports:
+    """Encode ``(row, readings)`` pairs -- PassportRow columns without ``id``, readings as ``{attribute,
+    recorded_at, value}`` -- for ``dialect``."""
+    postgres = dialect == "postgresql"
+    times = _Times(postgres)
+    ids: list[str] = []
+    encoded_rows: list[Any] = []
+    encoded_readings: list[tuple[Any, ...]] = []
+    for i, (r, series) in enumerate(passports):
+        ids.append(r["passport_id"])
+        values = (
+            r["passport_id"],
+            r["battery_id"],
+            _uuid_text(r["owner_org_id"], postgres),
+            _uuid_text(r["model_id"], postgres),
+            r["category"],
+            r["chemistry"],
+            r["status"],
+            r["predecessor_passport_id"],
+            r["successor_passport_id"],
+            times(r["ceased_at"]),
+            times(r["created_at"]),
+            times(r["updated_at"]),
+            _dumps(r["attributes"]),
+        )
+        encoded_rows.append("\t".join(map(_copy_text, values)) if postgres else values)
+        for x in series:
+            reading = (i, x["attribute"], times(x["recorded_at"]), _value_text(x["value"]))
+            encoded_readings.append((i, "\t".join(map(_copy_text, reading[1:]))) if postgres else reading)
+    return EncodedPassports(dialect, ids, encoded_rows, encoded_readings)
 
 
 def _next_keys(connection: Connection, count: int) -> list[int]:
@@ -60,79 +177,44 @@ def _next_keys(connection: Connection, count: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def _insert_sql(table: str, columns: Iterable[str]) -> str:
+    names = list(columns)
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+
+_INSERT_PASSPORTS = _insert_sql("passports", PASSPORT_COLUMNS)
+_INSERT_READINGS = _insert_sql("passport_readings", READING_COLUMNS)
+
+
+def insert_encoded(connection: Connection, encoded: EncodedPassports) -> None:
+    """Insert encoded passports and readings (made for this connection's dialect) in one driver call each."""
+    if not encoded.rows:
+        return
+    if encoded.dialect != connection.dialect.name:
+        raise ValueError(f"passports encoded for {encoded.dialect} cannot be written to {connection.dialect.name}")
+    keys = _next_keys(connection, len(encoded.rows))
+    driver = connection.connection.driver_connection
+    cursor = driver.cursor()  # type: ignore[union-attr]
+    try:
+        if encoded.dialect == "sqlite":
+            cursor.executemany(_INSERT_PASSPORTS, [(k, *r) for k, r in zip(keys, encoded.rows, strict=True)])
+            if encoded.readings:
+                cursor.executemany(_INSERT_READINGS, [(keys[i], a, t, v) for i, a, t, v in encoded.readings])
+            return
+        with cursor.copy(f"COPY passports ({', '.join(PASSPORT_COLUMNS)}) FROM STDIN") as copy:
+            copy.write("".join(f"{k}\t{line}\n" for k, line in zip(keys, encoded.rows, strict=True)))
+        if encoded.readings:
+            with cursor.copy(f"COPY passport_readings ({', '.join(READING_COLUMNS)}) FROM STDIN") as copy:
+                copy.write("".join(f"{keys[i]}\t{line}\n" for i, line in encoded.readings))
+    finally:
+        cursor.close()
+
+
 def insert_passports(
     connection: Connection,
     rows: Sequence[Mapping[str, Any]],
     readings: Mapping[str, Sequence[Mapping[str, Any]]],
 ) -> None:
     """Insert passports (PassportRow columns without ``id``) and their readings in one driver call each."""
-    if not rows:
-        return
-    keys = _next_keys(connection, len(rows))
-    pk_of = {row["passport_id"]: key for row, key in zip(rows, keys, strict=True)}
-    driver = connection.connection.driver_connection
-    if connection.dialect.name == "sqlite":
-        passport_values = [
-            (
-                key,
-                r["passport_id"],
-                r["battery_id"],
-                _sqlite_uuid(r["owner_org_id"]),
-                _sqlite_uuid(r["model_id"]),
-                r["category"],
-                r["chemistry"],
-                r["status"],
-                r["predecessor_passport_id"],
-                r["successor_passport_id"],
-                _sqlite_time(r["ceased_at"]),
-                _sqlite_time(r["created_at"]),
-                _sqlite_time(r["updated_at"]),
-                _dumps(r["attributes"]),
-            )
-            for r, key in zip(rows, keys, strict=True)
-        ]
-        reading_values = [
-            (pk_of[pid], x["attribute"], _sqlite_time(x["recorded_at"]), _dumps(x["value"]))
-            for pid, series in readings.items()
-            for x in series
-        ]
-        cursor = driver.cursor()  # type: ignore[union-attr]
-        cursor.executemany(
-            f"INSERT INTO passports ({', '.join(PASSPORT_COLUMNS)}) VALUES ({', '.join('?' * len(PASSPORT_COLUMNS))})",
-            passport_values,
-        )
-        if reading_values:
-            cursor.executemany(
-                f"INSERT INTO passport_readings ({', '.join(READING_COLUMNS)}) VALUES (?, ?, ?, ?)", reading_values
-            )
-        cursor.close()
-        return
-    from psycopg.types.json import Jsonb
-
-    cursor = driver.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY passports ({', '.join(PASSPORT_COLUMNS)}) FROM STDIN") as copy:
-        for r, key in zip(rows, keys, strict=True):
-            copy.write_row(
-                (
-                    key,
-                    r["passport_id"],
-                    r["battery_id"],
-                    r["owner_org_id"],
-                    r["model_id"],
-                    r["category"],
-                    r["chemistry"],
-                    r["status"],
-                    r["predecessor_passport_id"],
-                    r["successor_passport_id"],
-                    r["ceased_at"],
-                    r["created_at"],
-                    r["updated_at"],
-                    Jsonb(r["attributes"]),
-                )
-            )
-    if any(readings.values()):
-        with cursor.copy(f"COPY passport_readings ({', '.join(READING_COLUMNS)}) FROM STDIN") as copy:
-            for pid, series in readings.items():
-                for x in series:
-                    copy.write_row((pk_of[pid], x["attribute"], x["recorded_at"], Jsonb(x["value"])))
-    cursor.close()
+    pairs = [(r, readings.get(r["passport_id"], ())) for r in rows]
+    insert_encoded(connection, encode_passports(connection.dialect.name, pairs))

@@ -404,3 +404,20 @@ def test_a_fraction_is_accepted_exactly_in_the_unit_interval(x: float) -> None:
 def test_a_battery_mass_is_accepted_exactly_between_0_and_10000_kg(x: float) -> None:
     _, problems = check_attributes({"battery_mass_kg": x})
     assert (problems == []) == (0.0 < x < 10_000.0)
+
+
+# Readings already in the canonical form skip re-formatting; the shortcut must never change what is stored.
+_zones = st.sampled_from(["Z", "+00:00", "+01:00", "-05:30", "+14:00"])
+_fractions = st.sampled_from(["", ".0", ".5", ".000000", ".123456", ".100000", ".123"])
+
+
+@given(st.datetimes(min_value=__import__("datetime").datetime(1970, 1, 2)), _fractions, _zones, st.sampled_from("T "))
+def test_recorded_at_is_stored_in_one_canonical_form_whatever_its_spelling(moment, fraction, zone, sep) -> None:
+    from datetime import datetime
+
+    from batteryloop.domain.passport.primitives import format_datetime
+
+    text = moment.strftime(f"%Y-%m-%d{sep}%H:%M:%S") + fraction + zone
+    stored = check_value("state_of_charge_share", [{"value": 0.5, "recorded_at": text}])[0]["recorded_at"]
+    assert stored == format_datetime(datetime.fromisoformat(text))
+    assert stored.endswith("Z") and "T" in stored

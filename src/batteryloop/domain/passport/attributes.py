@@ -119,6 +119,13 @@ _ENUM_OPTION = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PLI_ACCESS: Final = frozenset({AccessLevel.LEGITIMATE_INTEREST, AccessLevel.LEGITIMATE_INTEREST_AND_COMMISSION})
 
 
+def _enum_options(value_type: str) -> tuple[str, ...]:
+    if not value_type.startswith(ENUM_PREFIX):
+        return ()
+    options = tuple(value_type[len(ENUM_PREFIX) :].split("|"))
+    return options if all(_ENUM_OPTION.match(o) for o in options) else ()
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Attribute:
     """One registered passport attribute (a row of ``data/passport/attributes.csv``).
@@ -146,10 +153,13 @@ class Attribute:
     """The value type without its options: ``"enum"`` for ``enum:a|b``, else the value type itself."""
     is_dynamic: bool = field(init=False)
     """True for time-series attributes (a list of ``{value, recorded_at}``)."""
+    enum_options: tuple[str, ...] = field(init=False)
+    """The allowed strings of an ``enum:a|b|c`` value type; empty for other types."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_type", "enum" if self.value_type.startswith(ENUM_PREFIX) else self.value_type)
         object.__setattr__(self, "is_dynamic", self.behaviour is Behaviour.DYNAMIC)
+        object.__setattr__(self, "enum_options", _enum_options(self.value_type))
         if not _KEY.match(self.key):
             raise ReferenceDataError(f"attribute key {self.key!r} must be snake_case", field="key")
         if set(self.mandatory) != set(BatteryCategory):
@@ -162,14 +172,6 @@ class Attribute:
             )
         if self.behaviour is Behaviour.DYNAMIC and self.level is not Level.ITEM:
             raise ReferenceDataError(f"attribute {self.key}: dynamic data belongs to the individual battery (item)")
-
-    @property
-    def enum_options(self) -> tuple[str, ...]:
-        """The allowed strings of an ``enum:a|b|c`` value type; empty for other types."""
-        if not self.value_type.startswith(ENUM_PREFIX):
-            return ()
-        options = tuple(self.value_type[len(ENUM_PREFIX) :].split("|"))
-        return options if all(_ENUM_OPTION.match(o) for o in options) else ()
 
     def __hash__(self) -> int:
         return hash((self.number, self.key))

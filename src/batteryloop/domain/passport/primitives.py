@@ -182,7 +182,9 @@ def format_datetime(moment: datetime) -> str:
     """ISO text of a date-time: zoned values in UTC with a ``Z``, naive ones as given."""
     if moment.tzinfo is None:
         return moment.isoformat()
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def check_list(value: object, field: str, p: Problems) -> list[Any] | None:

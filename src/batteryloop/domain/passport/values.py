@@ -32,7 +32,8 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Final
 
 from batteryloop.domain.errors import InvalidInputError
@@ -173,6 +174,18 @@ def _check_one(attribute: Attribute, value: object, field: str, p: Problems) -> 
     return _SCALAR_CHECKS[base](attribute, value, field, p)
 
 
+def _canonical_text(text: str, moment: datetime) -> str | None:
+    """``text`` if it already is :func:`format_datetime` of ``moment`` (``YYYY-MM-DDTHH:MM:SS[.ffffff]Z``), else None.
+
+    Most readings arrive in that form and need not be formatted again.
+    """
+    if moment.tzinfo is not UTC or len(text) not in (20, 27) or text[-1] != "Z" or text[10] != "T":
+        return None
+    if text[4] != "-" or text[7] != "-" or text[13] != ":" or text[16] != ":":
+        return None
+    return text if (len(text) == 27) == (moment.microsecond != 0) else None
+
+
 def _check_series(attribute: Attribute, value: object, field: str, p: Problems) -> list[dict[str, Any]] | None:
     if not isinstance(value, list | tuple):
         p.add(
@@ -184,21 +197,29 @@ def _check_series(attribute: Attribute, value: object, field: str, p: Problems) 
     if not value:
         p.add(field, "give at least one reading, or leave the attribute out")
         return None
-    readings: list[tuple[datetime, int, Any]] = []
+    readings: list[tuple[datetime, int, Any, str | None]] = []
     for i, entry in enumerate(value):
         at = f"{field}[{i}]"
-        before = len(p)
-        obj = check_object(entry, at, p, required=("value", "recorded_at"))
+        before = len(p.items)
+        if (
+            type(entry) is dict
+            and len(entry) == 2
+            and entry.get("value") is not None
+            and entry.get("recorded_at") is not None
+        ):
+            obj: Mapping[str, Any] | None = entry  # the usual shape: the general check below would pass it
+        else:
+            obj = check_object(entry, at, p, required=("value", "recorded_at"))
         if obj is None:
             continue
         normalized = _check_one(attribute, obj["value"], f"{at}.value", p) if obj.get("value") is not None else None
         moment = None
         if obj.get("recorded_at") is not None:
             moment = check_datetime(obj["recorded_at"], f"{at}.recorded_at", p, require_zone=True)
-        if len(p) == before and moment is not None:
-            readings.append((moment, i, normalized))
+        if len(p.items) == before and moment is not None:
+            readings.append((moment, i, normalized, _canonical_text(obj["recorded_at"], moment)))
     first_index: dict[datetime, int] = {}
-    for moment, i, _ in readings:
+    for moment, i, _, _ in readings:
         if moment in first_index:
             p.add(
                 f"{field}[{i}].recorded_at",
@@ -208,7 +229,7 @@ def _check_series(attribute: Attribute, value: object, field: str, p: Problems) 
         else:
             first_index[moment] = i
     readings.sort(key=lambda r: (r[0], r[1]))
-    return [{"value": v, "recorded_at": format_datetime(m)} for m, _, v in readings]
+    return [{"value": v, "recorded_at": text if text is not None else format_datetime(m)} for m, _, v, text in readings]
 
 
 def _check_attribute(attribute: Attribute, value: object, field: str, p: Problems) -> Any:
@@ -354,13 +375,19 @@ def check_attributes(
             where = "an individual battery (item)" if attribute.level is Level.ITEM else "the battery model"
             p.add(field, f"{key} belongs to {where}; it cannot be set on a {wanted.value}-level record")
             continue
-        before = len(p)
+        before = len(p.items)
         normalized = _check_attribute(attribute, value, field, p)
-        if len(p) == before:
+        if len(p.items) == before:
             checked[key] = normalized
     _check_consistency(checked, prefix, p)
-    ordered = {key: checked[key] for key in registry if key in checked}
+    order = _longlist_order()
+    ordered = {key: checked[key] for key in sorted(checked, key=order.__getitem__)}
     return ordered, p.items
+
+
+@cache
+def _longlist_order() -> Mapping[str, int]:
+    return {key: i for i, key in enumerate(get_attributes())}
 
 
 def _level(level: Level | str | None) -> Level | None:

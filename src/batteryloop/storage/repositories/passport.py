@@ -9,13 +9,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, Table, bindparam, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from batteryloop.domain.access import Actor
 from batteryloop.domain.organization import DataCategory
 from batteryloop.domain.pagination import Page
 from batteryloop.storage.access import readable_owner_ids
-from batteryloop.storage.bulk import insert_passports
+from batteryloop.storage.bulk import EncodedPassports, insert_encoded, insert_passports
 from batteryloop.storage.pagination import fetch_page
 from batteryloop.storage.tables import BatteryModelRow, ImportRow, PassportReadingRow, PassportRow
 
@@ -153,6 +154,21 @@ class SqlPassportRepository:
     def add_many(self, rows: Sequence[Mapping[str, Any]], readings: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
         """Insert passports (dicts of PassportRow columns without ``id``) and their readings, in one batch."""
         insert_passports(self._uow.connection, rows, readings)
+
+    def add_encoded(self, passports: EncodedPassports) -> None:
+        """Insert passports encoded by ``storage.bulk.encode_passports`` for this database."""
+        insert_encoded(self._uow.connection, passports)
+
+    def try_add_encoded(self, passports: EncodedPassports) -> bool:
+        """Insert the passports, or nothing and return False when one of their ids is taken (or repeated)."""
+        connection = self._uow.connection
+        unique_violation = (IntegrityError, connection.dialect.loaded_dbapi.IntegrityError)
+        try:
+            with connection.begin_nested():
+                insert_encoded(connection, passports)
+        except unique_violation:
+            return False
+        return True
 
     def add_readings(self, pk: int, readings: Iterable[Mapping[str, Any]]) -> None:
         batch = [{"passport_pk": pk, **r} for r in readings]

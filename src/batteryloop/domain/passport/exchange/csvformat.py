@@ -98,17 +98,76 @@ def _read_cell(attribute: Attribute, cell: str, problems: list[Problem]) -> Any:
         return None
 
 
-def _record(columns: list[Attribute], row: list[str]) -> Record | MappingError:
+MAX_RECORD_CHARS: Final = 1 << 20
+"""A row longer than this (1 Mi characters) is refused: it is an unclosed quote swallowing the rest of the file."""
+
+
+def iter_csv_records(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """Group CSV text lines into the rows' raw text, without reading the cells.
+
+    A row ends at the first line end outside quotes: in RFC 4180 quoting every quote is part of a pair (a quoted
+    cell's two, a doubled quote's two), so a row is complete when it holds an even number of quote characters.
+    Grouping needs no cell parsing, so the rows can be read elsewhere (in worker processes).
+
+    Yields:
+        ``(line number of the row's first line, the row's text)``; an unclosed quote yields the rest of the file as
+        one row (at most :data:`MAX_RECORD_CHARS`), which :func:`read_csv_row` then refuses.
+    """
+    pending: list[str] = []
+    start, quotes, size = 0, 0, 0
+    for number, line in enumerate(lines, start=1):
+        if not pending:
+            start = number
+        pending.append(line)
+        quotes += line.count('"')
+        size += len(line)
+        if quotes % 2 == 0 or size > MAX_RECORD_CHARS:
+            yield start, "".join(pending)
+            pending, quotes, size = [], 0, 0
+    if pending:
+        yield start, "".join(pending)
+
+
+def read_csv_row(text: str, line: int) -> list[str] | MappingError:
+    """The cells of one row's text from :func:`iter_csv_records` (empty for a blank row), or the error."""
+    if len(text) > MAX_RECORD_CHARS:
+        return MappingError([("row", f"longer than {MAX_RECORD_CHARS:,} characters: is a quote not closed?")],
+                            field=f"line {line}")  # fmt: skip
+    try:
+        rows = list(csv.reader(text.splitlines(keepends=True), strict=True))
+    except csv.Error as exc:
+        return MappingError([("row", f"the CSV cannot be read from here: {exc}")], field=f"line {line}")
+    if len(rows) != 1:
+        if not rows:
+            return []
+        return MappingError([("row", "a quote is not closed before the end of the file")], field=f"line {line}")
+    return rows[0] if any(cell.strip() for cell in rows[0]) else []
+
+
+def read_csv_header(lines: Iterator[tuple[int, str]]) -> tuple[str, ...]:
+    """Read the header from :func:`iter_csv_records` rows (skipping blank ones): the columns' attribute keys."""
+    for line, text in lines:
+        cells = read_csv_row(text, line)
+        if isinstance(cells, MappingError):
+            raise cells
+        if cells:
+            return tuple(a.key for a in _header(cells, line))
+    raise MappingError([("header", "the CSV holds no header row")], field="line 1")
+
+
+def record_from_cells(columns: Sequence[str], row: Sequence[str]) -> Record | MappingError:
+    """The record of one row's cells (``columns`` from :func:`read_csv_header`), or the errors of its cells."""
     if len(row) != len(columns):
         return MappingError([("row", f"{len(row)} cells for {len(columns)} columns")])
+    registry = get_attributes()
     problems: list[Problem] = []
     attributes: dict[str, Any] = {}
-    for attribute, cell in zip(columns, row, strict=True):
+    for key, cell in zip(columns, row, strict=True):
         if cell == "":
             continue
-        value = _read_cell(attribute, cell, problems)
+        value = _read_cell(registry[key], cell, problems)
         if value is not None:
-            attributes[attribute.key] = value
+            attributes[key] = value
     if ID_COLUMN not in attributes and not any(p[0] == ID_COLUMN for p in problems):
         problems.append((ID_COLUMN, "is required: every row is one passport"))
     return MappingError(problems) if problems else {"attributes": attributes}
@@ -123,37 +182,21 @@ def parse_csv_rows(lines: Iterable[str]) -> Iterator[tuple[int, Record | Mapping
 
     Yields:
         ``(line number, record)`` for a good row, ``(line number, MappingError)`` listing every bad cell of a bad
-        row (problem paths are attribute keys). A row whose quoting cannot be read ends the iteration with an
-        error at its line.
+        row (problem paths are attribute keys). Blank rows are skipped. A quote that is never closed makes the
+        rest of the file one bad row, reported at its first line.
 
     Raises:
         MappingError: If the header names an unknown, empty or repeated column or lacks ``passport_id`` (raised
             when the iteration starts), or the text holds no header.
     """
-    reader = csv.reader(lines, strict=True)
-    columns: list[Attribute] | None = None
-    previous = 0
-    while True:
-        start = previous + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            error = MappingError([("row", f"the CSV cannot be read from here: {exc}")], field=f"line {start}")
-            if columns is None:
-                raise error from None
-            yield start, error
-            return
-        previous = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if columns is None:
-            columns = _header(row, start)
-            continue
-        yield start, _record(columns, row)
-    if columns is None:
-        raise MappingError([("header", "the CSV holds no header row")], field="line 1")
+    records = iter_csv_records(lines)
+    columns = read_csv_header(records)
+    for line, text in records:
+        cells = read_csv_row(text, line)
+        if isinstance(cells, MappingError):
+            yield line, cells
+        elif cells:
+            yield line, record_from_cells(columns, cells)
 
 
 def _write_cell(attribute: Attribute, value: Any) -> str:
