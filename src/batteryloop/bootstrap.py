@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, Engine
 
+from batteryloop.services.custody_log import LogSigner
 from batteryloop.settings import Settings
 from batteryloop.storage.engine import create_engine_for
 from batteryloop.storage.uow import Clock, Store, utc_now
@@ -46,6 +47,11 @@ class Platform:
             serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
         )
         return hashlib.sha256(b"batteryloop web session v1\x00" + raw).hexdigest()
+
+    @property
+    def log_signer(self) -> LogSigner:
+        """The custody log's identity and signing key."""
+        return LogSigner(self.settings.log_origin, self.signing_key)
 
     def dispose(self) -> None:
         if self.engine is not None:

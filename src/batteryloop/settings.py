@@ -36,6 +36,12 @@ class Settings(BaseSettings):
         "GIL serialises; more threads only add tail latency, see bench/), 8 on PostgreSQL (network waits overlap)",
     )
     secure_cookies: bool = Field(default=False, description="Mark session cookies Secure (behind HTTPS)")
+    log_origin: str = Field(
+        default="batteryloop.local/custody",
+        pattern=r"^[^\s+]+$",
+        description="Identity of this platform's custody log: line 1 of its checkpoints and the name of its key "
+        "(no spaces or '+'); use a name you control, e.g. your-consortium.example/custody",
+    )
 
     @property
     def effective_threads(self) -> int:

@@ -171,6 +171,31 @@ def format_verifier_key(key_name: str, public_key: bytes, *, signature_type: int
     return f"{key_name}+{key_id.hex()}+{encoded}"
 
 
+def parse_verifier_key(text: str) -> tuple[str, bytes, bytes]:
+    """Read a verifier key ``<name>+<hex key ID>+<base64(type || public key)>``.
+
+    Returns:
+        ``(key name, key ID, public key)`` for an Ed25519 key whose key ID matches its name and key.
+
+    Raises:
+        InvalidInputError: ``field="public_key"`` naming what is wrong.
+    """
+    parts = text.strip().split("+", 2) if isinstance(text, str) else []
+    if len(parts) != 3:
+        raise InvalidInputError("a verifier key reads '<name>+<key id>+<base64 key>'", field="public_key")
+    name, key_id_hex, encoded = parts
+    try:
+        key_id = bytes.fromhex(key_id_hex)
+        raw = base64.b64decode(encoded, validate=True)
+    except (ValueError, binascii.Error):
+        raise InvalidInputError("the key ID must be hex and the key base64", field="public_key") from None
+    if len(raw) != 33 or raw[0] != ED25519_SIGNATURE_TYPE:
+        raise InvalidInputError("not an Ed25519 verifier key (type 0x01 and 32 key bytes)", field="public_key")
+    if calculate_key_id(name, raw[1:]) != key_id:
+        raise InvalidInputError("the key ID does not match the key name and key", field="public_key")
+    return name, key_id, raw[1:]
+
+
 def format_checkpoint(checkpoint: Checkpoint) -> str:
     """Return the checkpoint's note text: origin, size, base64 root and any extension lines, one per line.
 

@@ -2,6 +2,7 @@
 
 from batteryloop.storage.tables.audit import AuditEventRow
 from batteryloop.storage.tables.consortium import ConsortiumMemberRow, ConsortiumRow, SharingRuleRow
+from batteryloop.storage.tables.log import LogCheckpointRow, LogEntryRow, LogStateRow, LogTileRow
 from batteryloop.storage.tables.organization import ApiKeyRow, MemberRow, OrganizationRow
 from batteryloop.storage.tables.passport import BatteryModelRow, ImportRow, PassportReadingRow, PassportRow
 
@@ -12,6 +13,10 @@ __all__ = [
     "ConsortiumMemberRow",
     "ConsortiumRow",
     "ImportRow",
+    "LogCheckpointRow",
+    "LogEntryRow",
+    "LogStateRow",
+    "LogTileRow",
     "MemberRow",
     "OrganizationRow",
     "PassportReadingRow",
