@@ -28,6 +28,12 @@ PUBLIC = {
     ("GET", "/openapi.json"),
     ("GET", "/v1/calc"),
     ("POST", "/v1/calc/{topic}"),
+    # the custody log's key, checkpoints and proofs are hashes only, public like a transparency log
+    ("GET", "/v1/log/key"),
+    ("GET", "/v1/log/checkpoint"),
+    ("GET", "/v1/log/checkpoints/{size}"),
+    ("GET", "/v1/log/proof/inclusion"),
+    ("GET", "/v1/log/proof/consistency"),
     ("GET", "/signin"),
     ("POST", "/signin"),
     ("POST", "/signout"),
@@ -88,6 +94,8 @@ def bodies(target: dict[str, str]) -> dict[tuple[str, str], object]:
 
 QUERY = {
     ("POST", "/v1/passports:import"): {"format": "jsonl"},
+    ("GET", "/v1/log/proof/inclusion"): {"index": 0},
+    ("GET", "/v1/log/proof/consistency"): {"size1": 1},
     ("DELETE", "/v1/consortia/{consortium_id}/sharing-rules"): {
         "category": "passports",
         "grantee_kind": "recycler",
@@ -133,6 +141,7 @@ def target(platform, world, target_passport):
         "passport_id": target_passport,
         "outsider_org_id": str(world.outsider_org_id),
         "secrets": secrets,
+        "size": "1",
     }
 
 

@@ -242,6 +242,7 @@ def verify_bundle(bundle: Mapping[str, Any], verifier_key: str | None = None) ->
     key = verifier_key or bundle.get("public_key")
     if not isinstance(key, str):
         raise InvalidInputError("give the log's verifier key", field="public_key")
+    parse_verifier_key(key)  # a malformed key is named before anything else
     note = bundle.get("checkpoint")
     if not isinstance(note, str):
         raise InvalidInputError("the bundle needs the signed checkpoint", field="checkpoint")
