@@ -64,6 +64,16 @@ def bodies(target: dict[str, str]) -> dict[tuple[str, str], object]:
         ("PATCH", "/v1/organizations/{organization_id}"): {"name": "Taken Over"},
         ("POST", "/v1/organizations/{organization_id}/members"): {"name": "Mallory", "role": "admin"},
         ("POST", "/v1/keys"): {"member_id": target["member_id"]},
+        ("POST", "/v1/custody/events"): {
+            "events": [
+                {
+                    "kind": "collected",
+                    "items": [target["passport_id"]],
+                    "occurred_at": "2026-11-02T09:00:00Z",
+                    "site": "OUTSIDER-YARD",
+                }
+            ]
+        },
         ("POST", "/v1/consortia"): {"name": f"Own loop {uuid.uuid4().hex[:6]}"},
         ("POST", "/v1/consortia/{consortium_id}/members"): {"organization_id": target["outsider_org_id"]},
         ("POST", "/v1/consortia/{consortium_id}/sharing-rules"): {
@@ -132,6 +142,7 @@ def target(platform, world, target_passport):
     secrets |= {str(k.id) for k in keys if k.organization_id in world.org_ids.values()}
     secrets |= {k.prefix for k in keys if k.organization_id in world.org_ids.values()}
     secrets |= {"VM-SECRET-PN-7", "0.4237"}  # restricted passport attributes (legitimate interest only)
+    secrets |= {"VM-SECRET-SITE-3", "VM-SECRET-PRICE-9"}  # a custody event and its off-log commercial details
     return {
         "organization_id": str(volt),
         "consortium_id": str(world.consortium_id),
@@ -142,6 +153,7 @@ def target(platform, world, target_passport):
         "outsider_org_id": str(world.outsider_org_id),
         "secrets": secrets,
         "size": "1",
+        "leaf_index": "0",
     }
 
 
@@ -150,6 +162,7 @@ def target_passport(platform, world) -> str:
     """A passport of the target organisation with restricted attributes set."""
     from batteryloop.domain.access import Actor
     from batteryloop.domain.organization import MemberRole, OrganizationKind
+    from batteryloop.services import custody
     from batteryloop.services import passport as passport_service
 
     volt = world.org_ids["Voltavia Motors"]
@@ -167,6 +180,10 @@ def target_passport(platform, world) -> str:
                 "part_numbers": [{"part_name": "secret housing", "part_number": "VM-SECRET-PN-7"}],
             },
         )
+        custody.record_events(uow, actor, [{
+            "kind": "registered", "items": [pid], "occurred_at": "2026-05-01T08:00:00Z", "site": "VM-SECRET-SITE-3",
+            "commercial": {"price": "VM-SECRET-PRICE-9"},
+        }])  # fmt: skip
         uow.commit()
     return pid
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from batteryloop.storage.repositories.audit import SqlAuditRepository
 from batteryloop.storage.repositories.consortium import SqlConsortiumRepository
+from batteryloop.storage.repositories.custody import SqlCustodyRepository
 from batteryloop.storage.repositories.log import SqlLogRepository
 from batteryloop.storage.repositories.organization import (
     SqlApiKeyRepository,
@@ -87,6 +88,10 @@ class UnitOfWork:
     @cached_property
     def log(self) -> SqlLogRepository:
         return SqlLogRepository(self)
+
+    @cached_property
+    def custody(self) -> SqlCustodyRepository:
+        return SqlCustodyRepository(self)
 
     def _end_session(self, *, commit: bool) -> None:
         if self._session is not None:

@@ -2,6 +2,7 @@
 
 from batteryloop.storage.tables.audit import AuditEventRow
 from batteryloop.storage.tables.consortium import ConsortiumMemberRow, ConsortiumRow, SharingRuleRow
+from batteryloop.storage.tables.custody import CustodyEventItemRow, CustodyEventRow, CustodyItemRow
 from batteryloop.storage.tables.log import LogCheckpointRow, LogEntryRow, LogStateRow, LogTileRow
 from batteryloop.storage.tables.organization import ApiKeyRow, MemberRow, OrganizationRow
 from batteryloop.storage.tables.passport import BatteryModelRow, ImportRow, PassportReadingRow, PassportRow
@@ -12,6 +13,9 @@ __all__ = [
     "BatteryModelRow",
     "ConsortiumMemberRow",
     "ConsortiumRow",
+    "CustodyEventItemRow",
+    "CustodyEventRow",
+    "CustodyItemRow",
     "ImportRow",
     "LogCheckpointRow",
     "LogEntryRow",

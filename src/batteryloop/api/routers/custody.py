@@ -1,0 +1,48 @@
+"""Custody events: record them (each becomes an entry of the tamper-evident log), follow a pack, prove an event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Path, status
+
+from batteryloop.api.deps import CallerDep
+from batteryloop.api.schemas.common import PROBLEM_RESPONSES
+from batteryloop.services import custody
+
+router = APIRouter(prefix="/v1/custody", tags=["custody"], responses=PROBLEM_RESPONSES)
+
+EVENTS_EXAMPLE = {
+    "events": [
+        {
+            "kind": "weighed",
+            "items": ["urn:voltavia:vme800000001"],
+            "occurred_at": "2026-11-02T09:30:00Z",
+            "site": "DE-BRE-RECYCLER-1",
+            "details": {"mass_kg": 451.2, "scale_id": "SCALE-3", "basis": "gross"},
+        }
+    ]
+}
+
+
+@router.post("/events", status_code=status.HTTP_201_CREATED)
+async def record_events(call: CallerDep, body: Any = Body(..., examples=[EVENTS_EXAMPLE])) -> dict[str, Any]:
+    """Record custody events for the caller's organisation, all or none. Kinds: registered, condition_measured,
+    retired, collected, packed, dispatched, received, weighed, stored, dismantled, sorted, lot_assigned, processed,
+    repurposed, handed_over, incident. Impossible steps (a pack in a lot dispatched, a shipment received twice, a
+    pack at two sites) are refused with the reason; ``commercial`` details stay off the log (committed by hash)."""
+    recorded = await call(lambda uow, actor: custody.record_events(uow, actor, body))
+    return recorded.as_dict()
+
+
+@router.get("/items/{passport_id}")
+async def item_timeline(call: CallerDep, passport_id: str = Path(max_length=200)) -> dict[str, Any]:
+    """Where a pack or module is, and the custody events of it you may read, oldest first."""
+    return await call.read(lambda uow, actor: custody.item_timeline(uow, actor, passport_id))
+
+
+@router.get("/events/{leaf_index}/proof")
+async def event_proof(call: CallerDep, leaf_index: int = Path(ge=0)) -> dict[str, Any]:
+    """A proof bundle for one event: check it offline with ``batteryloop verify BUNDLE --key <verifier key>``."""
+    signer = call.platform.log_signer
+    return await call(lambda uow, actor: custody.event_proof(uow, actor, signer, leaf_index))

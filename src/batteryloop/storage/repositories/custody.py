@@ -1,0 +1,131 @@
+"""Custody events and item states.
+
+An event is readable by the organisation that recorded it, by the owner of any of its packs, and by those the
+owners share their ``custody`` data with (consortium agreements, deny by default).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Select, Table, bindparam, exists, insert, or_, select, update
+
+from batteryloop.domain.access import Actor
+from batteryloop.domain.custody.events import ItemState, Phase
+from batteryloop.domain.organization import DataCategory
+from batteryloop.storage.access import readable_owner_ids
+from batteryloop.storage.tables import (
+    CustodyEventItemRow,
+    CustodyEventRow,
+    CustodyItemRow,
+    LogEntryRow,
+    PassportRow,
+)
+
+if TYPE_CHECKING:
+    from batteryloop.storage.uow import UnitOfWork
+
+_E: Table = CustodyEventRow.__table__  # type: ignore[assignment]
+_EI: Table = CustodyEventItemRow.__table__  # type: ignore[assignment]
+_I: Table = CustodyItemRow.__table__  # type: ignore[assignment]
+_L: Table = LogEntryRow.__table__  # type: ignore[assignment]
+
+
+class SqlCustodyRepository:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    # -- writing ---------------------------------------------------------------------------------------------
+
+    def states(self, passport_ids: Sequence[str]) -> dict[str, tuple[ItemState, uuid.UUID]]:
+        """Current state and owner of each known item."""
+        found: dict[str, tuple[ItemState, uuid.UUID]] = {}
+        for start in range(0, len(passport_ids), 500):
+            rows = self._uow.connection.execute(
+                select(_I.c.passport_id, _I.c.phase, _I.c.site, _I.c.to_site, _I.c.shipment_id, _I.c.lot_id,
+                       _I.c.owner_org_id).where(_I.c.passport_id.in_(passport_ids[start : start + 500]))
+            )  # fmt: skip
+            for pid, phase, site, to_site, shipment, lot, owner in rows:
+                found[pid] = (ItemState(Phase(phase), site, to_site, shipment, lot), owner)
+        return found
+
+    def passport_owners(self, passport_ids: Sequence[str]) -> dict[str, uuid.UUID]:
+        """Owners of the registered passports among ``passport_ids``."""
+        found: dict[str, uuid.UUID] = {}
+        for start in range(0, len(passport_ids), 500):
+            rows = self._uow.connection.execute(
+                select(PassportRow.passport_id, PassportRow.owner_org_id).where(
+                    PassportRow.passport_id.in_(passport_ids[start : start + 500])
+                )
+            )
+            found.update((pid, owner) for pid, owner in rows)
+        return found
+
+    def save_states(self, states: Mapping[str, tuple[ItemState, uuid.UUID, int]], *, new: Iterable[str]) -> None:
+        # owner changes (handed_over ownership) are written too
+        """Write item states (``(state, owner, last leaf index)``); ``new`` names the items seen the first time."""
+        fresh = set(new)
+        rows = [
+            {"passport_id": pid, "owner_org_id": owner, "phase": s.phase.value, "site": s.site,
+             "to_site": s.to_site, "shipment_id": s.shipment_id, "lot_id": s.lot_id, "last_leaf_index": leaf}
+            for pid, (s, owner, leaf) in states.items()
+        ]  # fmt: skip
+        inserts = [r for r in rows if r["passport_id"] in fresh]
+        updates = [r for r in rows if r["passport_id"] not in fresh]
+        if inserts:
+            self._uow.connection.execute(insert(_I), inserts)
+        if updates:
+            stmt = (
+                update(_I)
+                .where(_I.c.passport_id == bindparam("b_pid"))
+                .values(
+                    owner_org_id=bindparam("owner_org_id"), phase=bindparam("phase"), site=bindparam("site"),
+                    to_site=bindparam("to_site"),
+                    shipment_id=bindparam("shipment_id"), lot_id=bindparam("lot_id"),
+                    last_leaf_index=bindparam("last_leaf_index"),
+                )
+            )  # fmt: skip
+            self._uow.connection.execute(stmt, [{**r, "b_pid": r["passport_id"]} for r in updates])
+
+    def add_events(self, events: Sequence[Mapping[str, Any]], items: Sequence[tuple[int, str]]) -> None:
+        """Insert event index rows (custody_events columns) and their items ``(leaf_index, passport_id)``."""
+        if events:
+            self._uow.connection.execute(insert(_E), list(events))
+        if items:
+            self._uow.connection.execute(insert(_EI), [{"leaf_index": i, "passport_id": p} for i, p in items])
+
+    # -- reading ---------------------------------------------------------------------------------------------
+
+    def _readable(self, actor: Actor) -> Any:
+        owners = readable_owner_ids(actor, DataCategory.CUSTODY)
+        own_pack = exists(
+            select(_EI.c.leaf_index)
+            .join(_I, _I.c.passport_id == _EI.c.passport_id)
+            .where(_EI.c.leaf_index == _E.c.leaf_index, _I.c.owner_org_id.in_(owners))
+        )
+        if actor.org_id is None:
+            return own_pack
+        return or_(_E.c.org_id == actor.org_id, own_pack)
+
+    def _events(self, actor: Actor) -> Select[Any]:
+        stmt = select(_E.c.leaf_index, _E.c.kind, _E.c.org_id, _L.c.entry, _E.c.commercial).join(
+            _L, _L.c.leaf_index == _E.c.leaf_index
+        )
+        return stmt if actor.system else stmt.where(self._readable(actor))
+
+    def timeline(self, actor: Actor, passport_id: str) -> list[tuple[int, str, uuid.UUID, bytes, Any]]:
+        """The readable events of one item, oldest first."""
+        stmt = self._events(actor).where(
+            _E.c.leaf_index.in_(select(_EI.c.leaf_index).where(_EI.c.passport_id == passport_id))
+        )
+        rows = self._uow.connection.execute(stmt.order_by(_E.c.leaf_index))
+        return [(int(i), k, o, bytes(e), c) for i, k, o, e, c in rows]
+
+    def event(self, actor: Actor, leaf_index: int) -> tuple[int, str, uuid.UUID, bytes, Any] | None:
+        row = self._uow.connection.execute(self._events(actor).where(_E.c.leaf_index == leaf_index)).first()
+        return None if row is None else (int(row[0]), row[1], row[2], bytes(row[3]), row[4])
+
+    def item(self, passport_id: str) -> tuple[ItemState, uuid.UUID] | None:
+        return self.states([passport_id]).get(passport_id)
