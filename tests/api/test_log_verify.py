@@ -14,7 +14,7 @@ from batteryloop.services import custody_log
 def append(platform, count: int, start: int = 0) -> None:
     with platform.store.uow() as uow:
         entries = [json.dumps({"kind": "received", "n": start + i}).encode() for i in range(count)]
-        custody_log.append(uow, ["test"] * count, entries)
+        custody_log.append(uow, entries)
         uow.commit()
 
 

@@ -28,11 +28,11 @@ def entries(start: int, count: int) -> list[bytes]:
 
 def fill(platform, batches: list[int]) -> list[bytes]:
     with platform.store.uow() as uow:
-        written: list[bytes] = [e for _, _, e in uow.log.entries(0, uow.log.size())]
+        written: list[bytes] = [e for _, e in uow.log.entries(0, uow.log.size())]
     for count in batches:
         new = entries(len(written), count)
         with platform.store.uow() as uow:
-            first, size = log.append(uow, ["test"] * count, new)
+            first, size = log.append(uow, new)
             uow.commit()
         assert (first, size) == (len(written), len(written) + count)
         written += new
@@ -111,7 +111,7 @@ def test_rewriting_an_entry_behind_the_platforms_back_is_caught(platform):
     assert not log.verify_bundle(bundle, signer.verifier_key).valid  # the stored leaf hash no longer matches
     # now also rewrite the tile so the stored tree is self-consistent with the forged entry
     with platform.store.uow() as uow:
-        stored = [merkle.hash_leaf(e) for _, _, e in uow.log.entries(0, 20)]
+        stored = [merkle.hash_leaf(e) for _, e in uow.log.entries(0, 20)]
         uow.connection.execute(text("DELETE FROM log_tiles"))
         from batteryloop.domain.custody.tiles import append_leaves
 
@@ -158,7 +158,7 @@ def test_parallel_appenders_on_postgresql_form_one_linear_log():
             for batch in range(10):
                 with store.uow() as uow:
                     new = [json.dumps({"writer": w, "batch": batch, "i": i}).encode() for i in range(w + 1)]
-                    spans.append(log.append(uow, ["test"] * len(new), new))
+                    spans.append(log.append(uow, new))
                     uow.commit()
             return spans
 
@@ -168,7 +168,7 @@ def test_parallel_appenders_on_postgresql_form_one_linear_log():
         assert spans[0][0] == 0 and spans[-1][1] == total
         assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))  # no gap, no overlap
         with store.uow() as uow:
-            stored = [e for _, _, e in uow.log.entries(0, total)]
+            stored = [e for _, e in uow.log.entries(0, total)]
             assert len(stored) == total
             assert log.root_hash(uow) == merkle.calculate_root([merkle.hash_leaf(e) for e in stored])
     finally:

@@ -120,7 +120,7 @@ def record_events(uow: UnitOfWork, actor: Actor, raw: object) -> Recorded:
     if problems:
         raise PassportValidationError(problems)
 
-    first, size = custody_log.append(uow, [e.kind.value for e in events], [e.entry() for e in events])
+    first, size = custody_log.append(uow, [e.entry() for e in events])
     last_leaf: dict[str, int] = {}
     rows, links = [], []
     for n, (event, extra, salt) in enumerate(zip(events, commercial, salts, strict=True)):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,16 +66,19 @@ class SignedCheckpoint:
 # -- appending ---------------------------------------------------------------------------------------------------
 
 
-def append(uow: UnitOfWork, kinds: Sequence[str], entries: Sequence[bytes]) -> tuple[int, int]:
-    """Append entries (exact bytes) with their kinds; returns ``(index of the first, new size)``."""
-    if len(kinds) != len(entries):
-        raise InvalidInputError("one kind per entry", field="kinds")
+def append(uow: UnitOfWork, entries: Sequence[bytes]) -> tuple[int, int]:
+    """Append entries (the exact bytes to log); returns ``(index of the first, new size)``."""
     size = uow.log.size(for_update=True)
     if not entries:
         return size, size
-    new_size, changed = tiles.append_leaves(size, map(merkle.hash_leaf, entries), uow.log.tile)
+    prefix, sha256 = merkle.LEAF_PREFIX, hashlib.sha256
+    try:
+        leaves = [sha256(prefix + e).digest() for e in entries]
+    except TypeError:
+        raise InvalidInputError("log entries are bytes", field="entries") from None
+    new_size, changed = tiles.append_leaves(size, leaves, uow.log.tile)
     uow.log.save_tiles(changed.values())
-    uow.log.add_entries(size, kinds, entries, uow.now())
+    uow.log.add_entries(size, entries)
     uow.log.set_size(new_size)
     return size, new_size
 
@@ -130,12 +134,11 @@ def consistency_proof(uow: UnitOfWork, size1: int, size2: int | None = None) -> 
     return merkle.consistency_proof_from(_subtree_hashes(uow, ranges), size1, n)
 
 
-def entry(uow: UnitOfWork, index: int) -> tuple[str, bytes]:
+def entry(uow: UnitOfWork, index: int) -> bytes:
     found = uow.log.entry(index)
     if found is None:
         raise NotFoundError(f"the log has no entry {index}", field="index")
-    kind, data, _ = found
-    return kind, data
+    return found
 
 
 # -- signing -----------------------------------------------------------------------------------------------------
@@ -175,11 +178,10 @@ def stored_checkpoint(uow: UnitOfWork, size: int | None = None) -> SignedCheckpo
 def proof_bundle(uow: UnitOfWork, signer: LogSigner, index: int) -> dict[str, Any]:
     """Everything needed to check entry ``index`` offline against the newest signed checkpoint."""
     head = checkpoint(uow, signer)
-    kind, data = entry(uow, index)
+    data = entry(uow, index)
     path = inclusion_proof(uow, index, head.size)
     return {
         "entry": data.decode("utf-8"),
-        "kind": kind,
         "leaf_hash": _b64(merkle.hash_leaf(data)),
         "leaf_index": index,
         "tree_size": head.size,

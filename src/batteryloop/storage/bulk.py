@@ -119,6 +119,36 @@ class _Times:
         return text
 
 
+def driver_params(
+    dialect: str,
+    rows: Iterable[Sequence[Any]],
+    *,
+    times: Sequence[int] = (),
+    uuids: Sequence[int] = (),
+    json_columns: Sequence[int] = (),
+) -> list[tuple[Any, ...]]:
+    """Rows for a driver ``executemany``: the columns at ``times`` (aware datetimes), ``uuids`` and ``json_columns``
+    encoded as the dialect stores them (see the module docstring); None stays NULL."""
+    postgres = dialect == "postgresql"
+    encode_time = _Times(postgres)
+    out = []
+    for row in rows:
+        values = list(row)
+        for i in times:
+            values[i] = encode_time(values[i]) if not postgres else values[i]
+        for i in uuids:
+            values[i] = _uuid_text(values[i], postgres) if not postgres else values[i]
+        for i in json_columns:
+            values[i] = None if values[i] is None else _dumps(values[i])
+        out.append(tuple(values))
+    return out
+
+
+def placeholders(dialect: str, count: int) -> str:
+    """``?, ?, ...`` (SQLite) or ``%s, %s, ...`` (PostgreSQL) for ``count`` values."""
+    return ", ".join(["?" if dialect == "sqlite" else "%s"] * count)
+
+
 def _copy_text(value: str | None) -> str:
     if value is None:
         return _NULL

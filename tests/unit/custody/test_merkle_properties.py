@@ -6,6 +6,7 @@ The generated proofs and roots are also compared with a literal, recursive trans
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -180,3 +181,23 @@ def test_rewriting_history_is_never_consistent(case: tuple[int, int], data: st.D
     forged[changed] = hash_leaf(b"rewritten " + forged[changed])
     proof = calculate_consistency_proof(forged, size1)
     assert not verify_consistency(size1, size2, root_of(size1), calculate_root(forged), proof).valid
+
+
+def _mth(leaves: list[bytes]) -> bytes:
+    """RFC 9162 §2.1.1 MTH written straight from its definition (recursive), over leaf hashes."""
+    import hashlib
+
+    if len(leaves) == 1:
+        return leaves[0]
+    k = 1 << ((len(leaves) - 1).bit_length() - 1)
+    return hashlib.sha256(b"\x01" + _mth(leaves[:k]) + _mth(leaves[k:])).digest()
+
+
+@pytest.mark.parametrize("n", [16383, 16384, 16385, 32768, 49157, 65536 + 16384 + 3])
+def test_the_chunked_root_equals_the_definition_across_chunk_boundaries(n: int) -> None:
+    import hashlib
+
+    from batteryloop.domain.custody.merkle import calculate_root
+
+    leaves = [hashlib.sha256(i.to_bytes(4, "big")).digest() for i in range(n)]
+    assert calculate_root(leaves) == calculate_root(iter(leaves)) == _mth(leaves)

@@ -30,8 +30,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Final
 
-import rfc8785
-
+from batteryloop.domain.custody.canonical import canonical_flat, canonical_json
 from batteryloop.domain.errors import InvalidInputError
 from batteryloop.domain.passport.problems import PassportValidationError, Problem, Problems
 
@@ -176,12 +175,12 @@ class Event:
             body["reason"] = self.reason
         if self.commitment is not None:
             body["commitment"] = self.commitment
-        return rfc8785.dumps(body)
+        return canonical_flat(body)
 
 
 def commit_to(details: Mapping[str, Any], salt: bytes) -> str:
     """The salted commitment ``SHA-256(salt || RFC 8785 JSON of details)`` (hex) logged in their place."""
-    return hashlib.sha256(salt + rfc8785.dumps(dict(details))).hexdigest()
+    return hashlib.sha256(salt + canonical_json(dict(details))).hexdigest()
 
 
 def check_event(raw: object, *, org_id: str, path: str = "event") -> Event:

@@ -18,13 +18,15 @@ level, and so on up to level 7 (``width >> 7`` hashes), 32 bytes each.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from batteryloop.domain.custody.merkle import HASH_SIZE, hash_children, hash_leaf
+from batteryloop.domain.custody.merkle import HASH_SIZE, NODE_PREFIX, hash_children, hash_leaf
 from batteryloop.domain.errors import InvalidInputError
 
+_sha256 = hashlib.sha256
 TILE_HEIGHT: Final = 8
 TILE_WIDTH: Final = 1 << TILE_HEIGHT
 EMPTY_ROOT: Final = bytes.fromhex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
@@ -63,16 +65,12 @@ def build_tile(level: int, index: int, base: bytes) -> Tile:
         raise InvalidInputError(f"a tile holds 1 to {TILE_WIDTH} hashes of {HASH_SIZE} bytes", field="base")
     parts = [base]
     row = base
+    pair = 2 * HASH_SIZE
     for _ in range(TILE_HEIGHT - 1):
-        count = len(row) // HASH_SIZE // 2
-        if count == 0:
+        if len(row) < pair:
             break
-        row = b"".join(
-            hash_children(
-                row[2 * i * HASH_SIZE : (2 * i + 1) * HASH_SIZE], row[(2 * i + 1) * HASH_SIZE : (2 * i + 2) * HASH_SIZE]
-            )
-            for i in range(count)
-        )
+        end = len(row) - len(row) % pair
+        row = b"".join([_sha256(NODE_PREFIX + row[i : i + pair]).digest() for i in range(0, end, pair)])
         parts.append(row)
     return Tile(level, index, width, b"".join(parts))
 

@@ -10,12 +10,13 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, Table, bindparam, exists, insert, or_, select, update
+from sqlalchemy import Select, Table, exists, or_, select
 
 from batteryloop.domain.access import Actor
 from batteryloop.domain.custody.events import ItemState, Phase
 from batteryloop.domain.organization import DataCategory
 from batteryloop.storage.access import readable_owner_ids
+from batteryloop.storage.bulk import driver_params, placeholders
 from batteryloop.storage.tables import (
     CustodyEventItemRow,
     CustodyEventRow,
@@ -63,38 +64,47 @@ class SqlCustodyRepository:
             found.update((pid, owner) for pid, owner in rows)
         return found
 
+    def _executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        cursor = self._uow.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(sql, rows)
+        finally:
+            cursor.close()
+
     def save_states(self, states: Mapping[str, tuple[ItemState, uuid.UUID, int]], *, new: Iterable[str]) -> None:
-        # owner changes (handed_over ownership) are written too
         """Write item states (``(state, owner, last leaf index)``); ``new`` names the items seen the first time."""
         fresh = set(new)
+        dialect = self._uow.dialect
         rows = [
-            {"passport_id": pid, "owner_org_id": owner, "phase": s.phase.value, "site": s.site,
-             "to_site": s.to_site, "shipment_id": s.shipment_id, "lot_id": s.lot_id, "last_leaf_index": leaf}
+            (s.phase.value, s.site, s.to_site, s.shipment_id, s.lot_id, leaf, owner, pid)
             for pid, (s, owner, leaf) in states.items()
-        ]  # fmt: skip
-        inserts = [r for r in rows if r["passport_id"] in fresh]
-        updates = [r for r in rows if r["passport_id"] not in fresh]
-        if inserts:
-            self._uow.connection.execute(insert(_I), inserts)
-        if updates:
-            stmt = (
-                update(_I)
-                .where(_I.c.passport_id == bindparam("b_pid"))
-                .values(
-                    owner_org_id=bindparam("owner_org_id"), phase=bindparam("phase"), site=bindparam("site"),
-                    to_site=bindparam("to_site"),
-                    shipment_id=bindparam("shipment_id"), lot_id=bindparam("lot_id"),
-                    last_leaf_index=bindparam("last_leaf_index"),
-                )
-            )  # fmt: skip
-            self._uow.connection.execute(stmt, [{**r, "b_pid": r["passport_id"]} for r in updates])
+        ]
+        columns = "phase, site, to_site, shipment_id, lot_id, last_leaf_index, owner_org_id, passport_id"
+        self._executemany(
+            f"INSERT INTO custody_items ({columns}) VALUES ({placeholders(dialect, 8)})",
+            driver_params(dialect, [r for r in rows if r[7] in fresh], uuids=[6]),
+        )
+        mark = "?" if dialect == "sqlite" else "%s"
+        sets = ", ".join(f"{c} = {mark}" for c in columns.split(", ")[:7])
+        self._executemany(
+            f"UPDATE custody_items SET {sets} WHERE passport_id = {mark}",
+            driver_params(dialect, [r for r in rows if r[7] not in fresh], uuids=[6]),
+        )
 
     def add_events(self, events: Sequence[Mapping[str, Any]], items: Sequence[tuple[int, str]]) -> None:
         """Insert event index rows (custody_events columns) and their items ``(leaf_index, passport_id)``."""
-        if events:
-            self._uow.connection.execute(insert(_E), list(events))
-        if items:
-            self._uow.connection.execute(insert(_EI), [{"leaf_index": i, "passport_id": p} for i, p in items])
+        dialect = self._uow.dialect
+        columns = ("leaf_index", "kind", "occurred_at", "site", "org_id", "shipment_id", "commercial", "salt")
+        self._executemany(
+            f"INSERT INTO custody_events ({', '.join(columns)}) VALUES ({placeholders(dialect, len(columns))})",
+            driver_params(dialect, ([e[c] for c in columns] for e in events), times=[2], uuids=[4], json_columns=[6]),
+        )
+        self._executemany(
+            f"INSERT INTO custody_event_items (leaf_index, passport_id) VALUES ({placeholders(dialect, 2)})",
+            list(items),
+        )
 
     # -- reading ---------------------------------------------------------------------------------------------
 

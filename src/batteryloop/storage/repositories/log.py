@@ -8,10 +8,10 @@ previous one committed. Entries and tiles go straight to the driver in one state
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, select, tuple_, update
+from sqlalchemy import Table, select, update
 
 from batteryloop.domain.custody.tiles import Tile, TileKey
 from batteryloop.storage.tables import LogCheckpointRow, LogEntryRow, LogStateRow, LogTileRow
@@ -29,12 +29,19 @@ class SqlLogRepository:
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
 
+    def _driver(self) -> tuple[Any, str]:
+        driver = self._uow.connection.connection.driver_connection
+        return driver.cursor(), ("?" if self._uow.dialect == "sqlite" else "%s")  # type: ignore[union-attr]
+
     def size(self, *, for_update: bool = False) -> int:
         """The number of entries; ``for_update`` locks the log against other appenders until commit."""
-        stmt = select(_STATE.c.size).where(_STATE.c.id == 1)
-        if for_update and self._uow.dialect == "postgresql":
-            stmt = stmt.with_for_update()
-        return int(self._uow.connection.execute(stmt).scalar_one())
+        lock = " FOR UPDATE" if for_update and self._uow.dialect == "postgresql" else ""
+        cursor, _ = self._driver()
+        try:
+            cursor.execute("SELECT size FROM log_state WHERE id = 1" + lock)
+            return int(cursor.fetchone()[0])
+        finally:
+            cursor.close()
 
     def set_size(self, size: int) -> None:
         self._uow.connection.execute(update(_STATE).where(_STATE.c.id == 1).values(size=size))
@@ -43,14 +50,20 @@ class SqlLogRepository:
         return self.tiles([key]).get(key)
 
     def tiles(self, keys: Iterable[TileKey]) -> dict[TileKey, Tile]:
+        """The stored tiles among ``keys`` (one statement; proofs need a handful)."""
         wanted = sorted(set(keys))
         if not wanted:
             return {}
-        rows = self._uow.connection.execute(
-            select(_TILES.c.level, _TILES.c.idx, _TILES.c.width, _TILES.c.hashes).where(
-                tuple_(_TILES.c.level, _TILES.c.idx).in_(wanted)
+        cursor, mark = self._driver()
+        pairs = ", ".join([f"({mark}, {mark})"] * len(wanted))
+        try:
+            cursor.execute(
+                f"SELECT level, idx, width, hashes FROM log_tiles WHERE (level, idx) IN (VALUES {pairs})",
+                [value for key in wanted for value in key],
             )
-        )
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
         return {(level, idx): Tile(level, idx, width, bytes(hashes)) for level, idx, width, hashes in rows}
 
     def save_tiles(self, tiles: Iterable[Tile]) -> None:
@@ -70,39 +83,35 @@ class SqlLogRepository:
         finally:
             cursor.close()
 
-    def add_entries(self, first_index: int, kinds: Sequence[str], entries: Sequence[bytes], now: datetime) -> None:
-        """Store entries ``first_index ...`` with their kinds."""
+    def add_entries(self, first_index: int, entries: Sequence[bytes]) -> None:
+        """Store entries ``first_index, first_index + 1, ...``."""
         if not entries:
             return
         driver = self._uow.connection.connection.driver_connection
         cursor = driver.cursor()  # type: ignore[union-attr]
         try:
             if self._uow.dialect == "sqlite":
-                stamp = now.astimezone(UTC).isoformat(" ", "microseconds")[:26]  # as UtcDateTime stores it
                 cursor.executemany(
-                    "INSERT INTO log_entries (leaf_index, kind, entry, created_at) VALUES (?, ?, ?, ?)",
-                    [(first_index + i, k, e, stamp) for i, (k, e) in enumerate(zip(kinds, entries, strict=True))],
+                    "INSERT INTO log_entries (leaf_index, entry) VALUES (?, ?)", enumerate(entries, first_index)
                 )
             else:
-                with cursor.copy("COPY log_entries (leaf_index, kind, entry, created_at) FROM STDIN") as copy:
-                    for i, (k, e) in enumerate(zip(kinds, entries, strict=True)):
-                        copy.write_row((first_index + i, k, e, now))
+                with cursor.copy("COPY log_entries (leaf_index, entry) FROM STDIN") as copy:
+                    for row in enumerate(entries, first_index):
+                        copy.write_row(row)
         finally:
             cursor.close()
 
-    def entry(self, index: int) -> tuple[str, bytes, datetime] | None:
-        row = self._uow.connection.execute(
-            select(LogEntryRow.kind, LogEntryRow.entry, LogEntryRow.created_at).where(LogEntryRow.leaf_index == index)
-        ).first()
-        return None if row is None else (row.kind, bytes(row.entry), row.created_at)
+    def entry(self, index: int) -> bytes | None:
+        found = self._uow.connection.execute(select(_ENTRIES.c.entry).where(_ENTRIES.c.leaf_index == index)).first()
+        return None if found is None else bytes(found[0])
 
-    def entries(self, start: int, end: int) -> list[tuple[int, str, bytes]]:
+    def entries(self, start: int, end: int) -> list[tuple[int, bytes]]:
         rows = self._uow.connection.execute(
-            select(_ENTRIES.c.leaf_index, _ENTRIES.c.kind, _ENTRIES.c.entry)
+            select(_ENTRIES.c.leaf_index, _ENTRIES.c.entry)
             .where(_ENTRIES.c.leaf_index >= start, _ENTRIES.c.leaf_index < end)
             .order_by(_ENTRIES.c.leaf_index)
         )
-        return [(int(i), k, bytes(e)) for i, k, e in rows]
+        return [(int(i), bytes(e)) for i, e in rows]
 
     def add_checkpoint(self, size: int, root_hash: bytes, note: str, now: datetime) -> None:
         self._uow.connection.execute(

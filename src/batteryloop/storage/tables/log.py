@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Integer, LargeBinary, SmallInteger, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Integer, LargeBinary, SmallInteger, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from batteryloop.storage.base import Base
@@ -13,14 +13,13 @@ _BIG = BigInteger().with_variant(Integer, "sqlite")
 
 
 class LogEntryRow(Base):
-    """Entry ``leaf_index`` of the log: the exact bytes that were hashed (RFC 8785 canonical JSON)."""
+    """Entry ``leaf_index`` of the log: the exact bytes that were hashed (RFC 8785 canonical JSON). What it is and
+    when it happened are inside it; when it was logged is committed by the next signed checkpoint."""
 
     __tablename__ = "log_entries"
 
     leaf_index: Mapped[int] = mapped_column(_BIG, primary_key=True, autoincrement=False)
-    kind: Mapped[str] = mapped_column(String(32))
     entry: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime]
 
 
 class LogTileRow(Base):

@@ -33,9 +33,7 @@ def upgrade() -> None:
         sa.Column(
             "leaf_index", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=False, nullable=False
         ),
-        sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("entry", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", batteryloop.storage.base.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("leaf_index", name=op.f("pk_log_entries")),
     )
     op.create_table(
