@@ -54,6 +54,7 @@ OWN_SCOPE = {
     ("GET", "/v1/passports"),
     ("POST", "/v1/passports"),
     ("POST", "/v1/passports:import"),
+    ("GET", "/v1/shipments"),
     ("GET", "/"),
 }
 
@@ -64,6 +65,26 @@ def bodies(target: dict[str, str]) -> dict[tuple[str, str], object]:
         ("PATCH", "/v1/organizations/{organization_id}"): {"name": "Taken Over"},
         ("POST", "/v1/organizations/{organization_id}/members"): {"name": "Mallory", "role": "admin"},
         ("POST", "/v1/keys"): {"member_id": target["member_id"]},
+        ("POST", "/v1/shipments"): {
+            "code": "OUT-1",
+            "from_site": "OUT-YARD",
+            "to_site": "OUT-PLANT",
+            "to_org_id": target["organization_id"],
+            "planned_date": "2026-11-26",
+            "declared_gross_kg": 452,
+            "items": [
+                {
+                    "passport_id": target["passport_id"],
+                    "condition": "intact",
+                    "energy_wh": 77000,
+                    "gross_mass_kg": 452,
+                    "packaging": "LP903",
+                    "chemistry": "lithium_ion",
+                }
+            ],
+        },
+        ("POST", "/v1/shipments/{shipment_id}/dispatch"): {"gross_kg": 452, "occurred_at": "2026-11-26T08:00:00Z"},
+        ("POST", "/v1/shipments/{shipment_id}/receive"): {"gross_kg": 452, "occurred_at": "2026-11-26T09:00:00Z"},
         ("POST", "/v1/custody/events"): {
             "events": [
                 {
@@ -126,7 +147,7 @@ def routes(app):
 
 
 @pytest.fixture
-def target(platform, world, target_passport):
+def target(platform, world, target_passport, target_shipment):
     volt = world.org_ids["Voltavia Motors"]
     with platform.store.uow() as uow:
         member = uow.session.scalars(select(MemberRow).where(MemberRow.organization_id == volt)).first()
@@ -143,6 +164,7 @@ def target(platform, world, target_passport):
     secrets |= {k.prefix for k in keys if k.organization_id in world.org_ids.values()}
     secrets |= {"VM-SECRET-PN-7", "0.4237"}  # restricted passport attributes (legitimate interest only)
     secrets |= {"VM-SECRET-SITE-3", "VM-SECRET-PRICE-9"}  # a custody event and its off-log commercial details
+    secrets |= {"VM-SECRET-SHP-5", "VM-SECRET-DOCK-1"}  # a shipment's code and site
     return {
         "organization_id": str(volt),
         "consortium_id": str(world.consortium_id),
@@ -154,6 +176,7 @@ def target(platform, world, target_passport):
         "secrets": secrets,
         "size": "1",
         "leaf_index": "0",
+        "shipment_id": target_shipment,
     }
 
 
@@ -186,6 +209,29 @@ def target_passport(platform, world) -> str:
         }])  # fmt: skip
         uow.commit()
     return pid
+
+
+@pytest.fixture
+def target_shipment(platform, world, target_passport) -> str:
+    """A shipment planned by the target organisation."""
+    from batteryloop.domain.access import Actor
+    from batteryloop.domain.organization import MemberRole, OrganizationKind
+    from batteryloop.services import custody, shipments
+
+    actor = Actor(org_id=world.org_ids["Voltavia Motors"], org_kind=OrganizationKind.OEM, role=MemberRole.ADMIN)
+    plan = {
+        "code": "VM-SECRET-SHP-5", "from_site": "VM-SECRET-DOCK-1", "to_site": "DE-BRE-RECYCLER",
+        "to_org_id": str(world.org_ids["CircuMet Recycling"]), "planned_date": "2026-11-26", "declared_gross_kg": 452,
+        "items": [{"passport_id": target_passport, "condition": "intact", "energy_wh": 77000, "gross_mass_kg": 452,
+                   "packaging": "LP903", "chemistry": "lithium_ion"}],
+    }  # fmt: skip
+    collected = {"kind": "collected", "items": [target_passport], "occurred_at": "2026-11-20T08:00:00Z",
+                 "site": "VM-SECRET-DOCK-1"}  # fmt: skip
+    with platform.store.uow() as uow:
+        custody.record_events(uow, actor, [{**collected, "kind": "retired"}, collected])
+        shipment = shipments.plan_shipment(uow, actor, plan)
+        uow.commit()
+    return shipment["id"]
 
 
 def fill(path: str, target: dict) -> str:

@@ -15,7 +15,17 @@ from fastapi.staticfiles import StaticFiles
 
 from batteryloop import __version__
 from batteryloop.api import problems
-from batteryloop.api.routers import calc, consortium, custody, health, log, organization, passport, passport_import
+from batteryloop.api.routers import (
+    calc,
+    consortium,
+    custody,
+    health,
+    log,
+    organization,
+    passport,
+    passport_import,
+    shipment,
+)
 from batteryloop.bootstrap import Platform
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -62,7 +72,7 @@ def create_api(platform: Platform) -> FastAPI:
             swagger_favicon_url="/api-static/swagger/favicon-32x32.png",
         )
 
-    for module in (health, organization, consortium, passport_import, passport, calc, log, custody):
+    for module in (health, organization, consortium, passport_import, passport, calc, log, custody, shipment):
         # Flat in the app's own table rather than include_router(): FastAPI now matches included routers
         # through a layer of per-request bookkeeping that cost ~0.3 ms a request (measured with yappi).
         for route in module.router.routes:

@@ -66,7 +66,7 @@ def _split_commercial(raw: Sequence[object]) -> tuple[list[object], list[dict[st
     return events, commercial
 
 
-def _check_may_record(uow: UnitOfWork, actor: Actor, owners: dict[str, uuid.UUID]) -> None:
+def check_may_record(uow: UnitOfWork, actor: Actor, owners: dict[str, uuid.UUID]) -> None:
     """Events about another organisation's pack need its custody data shared with the recorder (a partner of the
     chain); a pack nobody registered here is the recorder's to follow."""
     allowed: dict[uuid.UUID, bool] = {}
@@ -105,7 +105,7 @@ def record_events(uow: UnitOfWork, actor: Actor, raw: object) -> Recorded:
     owners = uow.custody.passport_owners([i for i in items if i not in known])
     states: dict[str, ItemState | None] = {pid: s for pid, (s, _) in known.items()}
     owner_of: dict[str, uuid.UUID] = {pid: o for pid, (_, o) in known.items()}
-    _check_may_record(uow, actor, {**owners, **owner_of})
+    check_may_record(uow, actor, {**owners, **owner_of})
     problems: list[Problem] = []
     for i, event in enumerate(events):
         for j, item in enumerate(event.items):

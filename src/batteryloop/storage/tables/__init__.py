@@ -6,6 +6,7 @@ from batteryloop.storage.tables.custody import CustodyEventItemRow, CustodyEvent
 from batteryloop.storage.tables.log import LogCheckpointRow, LogEntryRow, LogStateRow, LogTileRow
 from batteryloop.storage.tables.organization import ApiKeyRow, MemberRow, OrganizationRow
 from batteryloop.storage.tables.passport import BatteryModelRow, ImportRow, PassportReadingRow, PassportRow
+from batteryloop.storage.tables.shipment import ShipmentItemRow, ShipmentRow
 
 __all__ = [
     "ApiKeyRow",
@@ -26,4 +27,6 @@ __all__ = [
     "PassportReadingRow",
     "PassportRow",
     "SharingRuleRow",
+    "ShipmentItemRow",
+    "ShipmentRow",
 ]
