@@ -76,3 +76,25 @@ def test_demo_passports_are_valid_and_age_realistically(platform):
         for series in long_series:
             values = [reading["value"] for reading in series]
             assert values[-1] < values[0] <= 1.0
+
+
+def test_demo_custody_ships_end_of_life_packs_with_weighing_noise(platform):
+    from sqlalchemy import select
+
+    from batteryloop.domain.custody import merkle
+    from batteryloop.services import custody_log
+    from batteryloop.storage.tables import ShipmentItemRow, ShipmentRow
+
+    result = build_demo(platform.store, seed=3, batteries=400, progress=None)
+    assert any("custody events in the log" in note for note in result.notes)
+    with platform.store.uow() as uow:
+        shipped = list(uow.session.scalars(select(ShipmentRow)))
+        assert shipped and all(s.status in ("received", "discrepancy") for s in shipped)
+        for s in shipped:
+            difference = s.received_kg - s.dispatched_kg
+            assert (s.status == "discrepancy") == (abs(difference) > max(2.0, 0.005 * s.dispatched_kg))
+            assert abs(s.dispatched_kg - s.declared_gross_kg) < 3  # dispatch scale noise, sd 0.5 kg
+        fire_boxes = list(uow.session.scalars(select(ShipmentItemRow).where(ShipmentItemRow.packaging == "P911")))
+        assert len(fire_boxes) == 1 and fire_boxes[0].classification["special_provisions"] == ["376"]
+        entries = [e for _, e in uow.log.entries(0, uow.log.size())]
+        assert custody_log.root_hash(uow) == merkle.calculate_root(map(merkle.hash_leaf, entries))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from batteryloop.demo.custody import build_demo_custody
 from batteryloop.demo.passports import build_demo_passports
 from batteryloop.domain.access import Actor, SharingRule
 from batteryloop.domain.organization import DataCategory, MemberRole, OrganizationKind
@@ -176,5 +177,12 @@ def build_demo(store: Store, *, seed: int = 7, batteries: int = 5000, progress: 
         result.notes.append(
             f"{counts['models']} battery models and {counts['passports']} passports; {counts['waste']} packs at "
             "end of life were handed to the recyclers"
+        )
+        chain = build_demo_custody(
+            store, organization_ids=ids, seed=seed, as_of=AS_OF, progress=(lambda n: step("custody", n))
+        )
+        result.notes.append(
+            f"{chain['packs']} of them collected and shipped in {chain['shipments']} shipments "
+            f"({chain['discrepancies']} with a weight discrepancy); {chain['events']} custody events in the log"
         )
     return result
