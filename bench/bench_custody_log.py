@@ -5,8 +5,10 @@ Measured in one process, each against its baseline in the same run:
 - ``log_append_<db>``: the log's own append path, ``services.custody_log.append`` (leaf hashes, hash tiles, entry
   rows, the size row) in batches of ``BENCH_LOG_BATCH`` on a fresh database; SQLite against pymerkle 7's
   ``SqliteTree.append_entries`` (its bulk mode) on the same entries; pymerkle's ``InmemoryTree`` for information.
-- ``event_append_<db>``: whole custody events through ``services.custody.record_events`` (check, RFC 8785
-  canonical JSON, lifecycle, log append, event index rows, pack states) in batches; 100,000 packs, ten events each.
+- ``event_append_<db>``: whole events appended: checked (``domain.custody.events.check_events``), written as RFC
+  8785 canonical JSON, hashed and stored in the log (``custody_log.append``), in batches; 100,000 packs, ten events
+  each. ``event_record_<db>``: the same events through the full service, ``services.custody.record_events``,
+  which also applies each pack's lifecycle and writes the event index and the packs' states.
 - ``proof_inclusion_<db>`` / ``proof_consistency_<db>``: proofs from storage at n = 1,000,000 for random indexes
   and sizes (median and p99), against pymerkle's proofs from its SQLite file (median).
 - ``root_recompute``: ``merkle.calculate_root`` of the 1,000,000 leaf hashes against raw ``hashlib.sha256`` over
@@ -116,6 +118,34 @@ def append_log(store: Any, data: list[bytes]) -> float:
     return time.perf_counter() - start
 
 
+def event_batches(count: int) -> list[list[dict[str, Any]]]:
+    site = "DE-BRE-RECYCLER-1"
+
+    def event(n: int) -> dict[str, Any]:
+        pack, step = divmod(n, 10)
+        at = f"2026-11-{1 + step:02d}T{pack % 24:02d}:{pack % 60:02d}:00Z"
+        base = {"items": [f"urn:bench:{pack}"], "occurred_at": at, "site": site}
+        if step == 0:
+            return base | {"kind": "collected"}
+        return base | {"kind": "weighed", "details": {"mass_kg": 380 + pack % 97 + step / 10, "scale_id": "S-3"}}
+
+    return [[event(n) for n in range(i, min(i + BATCH, count))] for i in range(0, count, BATCH)]
+
+
+def append_event_entries(store: Any, count: int) -> float:
+    from batteryloop.domain.custody.events import check_events
+    from batteryloop.services import custody_log
+
+    batches = event_batches(count)
+    start = time.perf_counter()
+    for batch in batches:
+        with store.uow() as uow:
+            events = check_events(batch, org_id=ORG)
+            custody_log.append(uow, [e.entry() for e in events])
+            uow.commit()
+    return time.perf_counter() - start
+
+
 def append_events(store: Any, count: int) -> float:
     from batteryloop.domain.access import Actor
     from batteryloop.domain.organization import MemberRole, OrganizationKind
@@ -128,17 +158,7 @@ def append_events(store: Any, count: int) -> float:
         )
         uow.commit()
     actor = Actor(org_id=org.id, org_kind=OrganizationKind.RECYCLER, role=MemberRole.OPERATOR)
-    site = "DE-BRE-RECYCLER-1"
-
-    def event(n: int) -> dict[str, Any]:
-        pack, step = divmod(n, 10)
-        at = f"2026-11-{1 + step:02d}T{pack % 24:02d}:{pack % 60:02d}:00Z"
-        base = {"items": [f"urn:bench:{pack}"], "occurred_at": at, "site": site}
-        if step == 0:
-            return base | {"kind": "collected"}
-        return base | {"kind": "weighed", "details": {"mass_kg": 380 + pack % 97 + step / 10, "scale_id": "S-3"}}
-
-    batches = [[event(n) for n in range(i, min(i + BATCH, count))] for i in range(0, count, BATCH)]
+    batches = event_batches(count)
     start = time.perf_counter()
     for batch in batches:
         with store.uow() as uow:
@@ -278,8 +298,8 @@ def run() -> list[dict]:
                 )
                 rows.append(row(f"proof_{kind}_{name}_p99", extra["p99_ms"], "ms", None, params))
             print(f"  custody events on {name} ...", flush=True)
-            events_store = sqlite_store(tmp, "events.db") if name == "sqlite" else store
-            seconds = append_events(events_store, N)
+            fresh = sqlite_store(tmp, "events.db") if name == "sqlite" else None
+            seconds = append_event_entries(fresh or store, N)
             rows.append(
                 row(
                     f"event_append_{name}",
@@ -287,6 +307,16 @@ def run() -> list[dict]:
                     "events/s",
                     rate,
                     params | {"baseline": "the log's own append path on the same database", "packs": N // 10},
+                )
+            )
+            seconds = append_events(sqlite_store(tmp, "record.db") if name == "sqlite" else store, N)
+            rows.append(
+                row(
+                    f"event_record_{name}",
+                    N / seconds,
+                    "events/s",
+                    rate,
+                    params | {"baseline": "the log's own append path", "includes": "lifecycle, event index, states"},
                 )
             )
             store.bind.dispose() if hasattr(store.bind, "dispose") else None

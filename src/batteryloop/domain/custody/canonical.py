@@ -84,6 +84,16 @@ def canonical_flat(value: dict[str, Any]) -> bytes:
         return canonical_json(value)
 
 
+def canonical_entry(value: dict[str, Any], details_key: str) -> bytes:
+    """:func:`canonical_json` of a log entry whose members are plain strings, integers and lists of strings, but
+    for ``value[details_key]``, an object of scalars with plain names (the caller guarantees the shape)."""
+    try:
+        details = {k: _scalar(v) for k, v in value[details_key].items()}
+        return _ENCODER.encode({**value, details_key: details}).encode("utf-8")
+    except (_Unsafe, UnicodeEncodeError):
+        return canonical_json(value)
+
+
 def _scalar(value: Any) -> Any:
     if type(value) is float:
         magnitude = abs(value)

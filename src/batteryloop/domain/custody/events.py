@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Final
 
-from batteryloop.domain.custody.canonical import canonical_flat, canonical_json
+from batteryloop.domain.custody.canonical import canonical_entry, canonical_json
 from batteryloop.domain.errors import InvalidInputError
 from batteryloop.domain.passport.problems import PassportValidationError, Problem, Problems
 
@@ -75,6 +75,7 @@ class Phase(StrEnum):
 
 
 TERMINAL: Final = frozenset({Phase.PROCESSED, Phase.REPURPOSED})
+_KINDS: Final[dict[str, EventKind]] = {k.value: k for k in EventKind}
 
 
 # What each kind's ``details`` may hold: key -> (required, check). Checks return the normalised value or None.
@@ -175,7 +176,7 @@ class Event:
             body["reason"] = self.reason
         if self.commitment is not None:
             body["commitment"] = self.commitment
-        return canonical_flat(body)
+        return canonical_entry(body, "details")
 
 
 def commit_to(details: Mapping[str, Any], salt: bytes) -> str:
@@ -195,10 +196,9 @@ def check_event(raw: object, *, org_id: str, path: str = "event") -> Event:
     for key in raw:
         if key not in allowed:
             p.add(f"{path}.{key}", f"unknown field; allowed: {', '.join(sorted(allowed))} (no personal data)")
-    kind = None
-    try:
-        kind = EventKind(str(raw.get("kind")))
-    except ValueError:
+    raw_kind = raw.get("kind")
+    kind = _KINDS.get(raw_kind) if isinstance(raw_kind, str) else None
+    if kind is None:
         p.add(f"{path}.kind", f"must be one of {', '.join(k.value for k in EventKind)}; got {raw.get('kind')!r}")
     items = raw.get("items")
     checked_items: list[str] = []

@@ -45,9 +45,16 @@ class SqlCustodyRepository:
         found: dict[str, tuple[ItemState, uuid.UUID]] = {}
         for start in range(0, len(passport_ids), 500):
             rows = self._uow.connection.execute(
-                select(_I.c.passport_id, _I.c.phase, _I.c.site, _I.c.to_site, _I.c.shipment_id, _I.c.lot_id,
-                       _I.c.owner_org_id).where(_I.c.passport_id.in_(passport_ids[start : start + 500]))
-            )  # fmt: skip
+                select(
+                    _I.c.passport_id,
+                    _I.c.phase,
+                    _I.c.site,
+                    _I.c.to_site,
+                    _I.c.shipment_id,
+                    _I.c.lot_id,
+                    _I.c.owner_org_id,
+                ).where(_I.c.passport_id.in_(passport_ids[start : start + 500]))
+            )
             for pid, phase, site, to_site, shipment, lot, owner in rows:
                 found[pid] = (ItemState(Phase(phase), site, to_site, shipment, lot), owner)
         return found
@@ -73,6 +80,24 @@ class SqlCustodyRepository:
         finally:
             cursor.close()
 
+    def _insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """Insert rows in one driver call: SQLite ``executemany``, PostgreSQL ``COPY``."""
+        if not rows:
+            return
+        dialect = self._uow.dialect
+        if dialect == "sqlite":
+            self._executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders(dialect, len(columns))})", rows
+            )
+            return
+        cursor = self._uow.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        finally:
+            cursor.close()
+
     def save_states(self, states: Mapping[str, tuple[ItemState, uuid.UUID, int]], *, new: Iterable[str]) -> None:
         """Write item states (``(state, owner, last leaf index)``); ``new`` names the items seen the first time."""
         fresh = set(new)
@@ -81,30 +106,43 @@ class SqlCustodyRepository:
             (s.phase.value, s.site, s.to_site, s.shipment_id, s.lot_id, leaf, owner, pid)
             for pid, (s, owner, leaf) in states.items()
         ]
-        columns = "phase, site, to_site, shipment_id, lot_id, last_leaf_index, owner_org_id, passport_id"
-        self._executemany(
-            f"INSERT INTO custody_items ({columns}) VALUES ({placeholders(dialect, 8)})",
-            driver_params(dialect, [r for r in rows if r[7] in fresh], uuids=[6]),
+        columns = (
+            "phase",
+            "site",
+            "to_site",
+            "shipment_id",
+            "lot_id",
+            "last_leaf_index",
+            "owner_org_id",
+            "passport_id",
         )
-        mark = "?" if dialect == "sqlite" else "%s"
-        sets = ", ".join(f"{c} = {mark}" for c in columns.split(", ")[:7])
-        self._executemany(
-            f"UPDATE custody_items SET {sets} WHERE passport_id = {mark}",
-            driver_params(dialect, [r for r in rows if r[7] not in fresh], uuids=[6]),
+        self._insert("custody_items", columns, driver_params(dialect, [r for r in rows if r[7] in fresh], uuids=[6]))
+        changed = driver_params(dialect, [r for r in rows if r[7] not in fresh], uuids=[6])
+        if not changed:
+            return
+        if dialect == "sqlite":
+            assignments = ", ".join(f"{c} = ?" for c in columns[:7])
+            self._executemany(f"UPDATE custody_items SET {assignments} WHERE passport_id = ?", changed)
+            return
+        # PostgreSQL: stage the new states with COPY, then one UPDATE ... FROM (executemany of UPDATEs is slow)
+        self._uow.connection.exec_driver_sql(
+            "CREATE TEMP TABLE IF NOT EXISTS custody_items_stage (LIKE custody_items) ON COMMIT DROP"
         )
+        self._insert("custody_items_stage", columns, changed)
+        assignments = ", ".join(f"{c} = s.{c}" for c in columns[:7])
+        self._uow.connection.exec_driver_sql(
+            f"UPDATE custody_items AS t SET {assignments} FROM custody_items_stage AS s "
+            "WHERE t.passport_id = s.passport_id"
+        )
+        self._uow.connection.exec_driver_sql("DELETE FROM custody_items_stage")
 
     def add_events(self, events: Sequence[Mapping[str, Any]], items: Sequence[tuple[int, str]]) -> None:
         """Insert event index rows (custody_events columns) and their items ``(leaf_index, passport_id)``."""
         dialect = self._uow.dialect
         columns = ("leaf_index", "kind", "occurred_at", "site", "org_id", "shipment_id", "commercial", "salt")
-        self._executemany(
-            f"INSERT INTO custody_events ({', '.join(columns)}) VALUES ({placeholders(dialect, len(columns))})",
-            driver_params(dialect, ([e[c] for c in columns] for e in events), times=[2], uuids=[4], json_columns=[6]),
-        )
-        self._executemany(
-            f"INSERT INTO custody_event_items (leaf_index, passport_id) VALUES ({placeholders(dialect, 2)})",
-            list(items),
-        )
+        rows = driver_params(dialect, ([e[c] for c in columns] for e in events), times=[2], uuids=[4], json_columns=[6])
+        self._insert("custody_events", columns, rows)
+        self._insert("custody_event_items", ("leaf_index", "passport_id"), list(items))
 
     # -- reading ---------------------------------------------------------------------------------------------
 

@@ -55,13 +55,21 @@ class SqlLogRepository:
         if not wanted:
             return {}
         cursor, mark = self._driver()
-        pairs = ", ".join([f"({mark}, {mark})"] * len(wanted))
         try:
-            cursor.execute(
-                f"SELECT level, idx, width, hashes FROM log_tiles WHERE (level, idx) IN (VALUES {pairs})",
-                [value for key in wanted for value in key],
-            )
-            rows = cursor.fetchall()
+            if self._uow.dialect == "sqlite":  # point lookups on the primary key (a row-value IN list scans)
+                rows = []
+                for level, idx in wanted:
+                    cursor.execute(
+                        "SELECT level, idx, width, hashes FROM log_tiles WHERE level = ? AND idx = ?", (level, idx)
+                    )
+                    rows.extend(cursor.fetchall())
+            else:
+                pairs = ", ".join([f"({mark}, {mark})"] * len(wanted))
+                cursor.execute(
+                    f"SELECT level, idx, width, hashes FROM log_tiles WHERE (level, idx) IN (VALUES {pairs})",
+                    [value for key in wanted for value in key],
+                )
+                rows = cursor.fetchall()
         finally:
             cursor.close()
         return {(level, idx): Tile(level, idx, width, bytes(hashes)) for level, idx, width, hashes in rows}
