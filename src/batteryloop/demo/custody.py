@@ -132,7 +132,7 @@ def build_demo_custody(
             for group in groups:
                 number += 1
                 planned = start + timedelta(days=24 + number // 3)
-                lines = []
+                lines: list[dict[str, Any]] = []
                 for pid, code in group:
                     model = models[code]
                     critical = pid == damaged
