@@ -103,7 +103,7 @@ def raw_rows(
     readings = []
     if with_series:
         readings = [
-            {"passport_pk": pk, "attribute": DYNAMIC_KEY, "recorded_at": _stamp(r["recorded_at"]), "value": r["value"]}
+            {"passport_pk": pk, "attribute": DYNAMIC_KEY, "recorded_at": r["recorded_at"], "value": r["value"]}
             for r in attrs[DYNAMIC_KEY]
         ]
     readings.append({"passport_pk": pk, "attribute": "battery_status", "recorded_at": now, "value": "original"})
@@ -128,10 +128,12 @@ def check_raw_rows(sample: range, owner: uuid.UUID, now: datetime) -> None:
 # -- per-database encodings (what SQLAlchemy's column types send) ------------------------------------------------
 
 
-def sqlite_time(moment: datetime | None) -> str | None:
+def sqlite_time(moment: datetime | str | None) -> str | None:
     """SQLAlchemy's SQLite DateTime storage: naive UTC, ``YYYY-MM-DD HH:MM:SS.ffffff``."""
     if moment is None:
         return None
+    if isinstance(moment, str):
+        moment = _stamp(moment)
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 

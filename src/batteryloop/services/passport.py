@@ -172,7 +172,7 @@ def prepare_passport(
             readings.extend(
                 {
                     "attribute": key,
-                    "recorded_at": datetime.fromisoformat(r["recorded_at"]),  # canonical: UTC with "Z"
+                    "recorded_at": r["recorded_at"],  # canonical text, UTC with "Z" (storage.bulk writes it as is)
                     "value": r["value"],
                 }
                 for r in value

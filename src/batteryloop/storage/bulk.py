@@ -104,9 +104,11 @@ class _Times:
         self._last: datetime | None = None
         self._text = ""
 
-    def __call__(self, moment: datetime | None) -> str | None:
+    def __call__(self, moment: datetime | str | None) -> str | None:
         if moment is None:
             return None
+        if isinstance(moment, str):  # canonical text "YYYY-MM-DDTHH:MM:SS[.ffffff]Z" (domain.passport.values)
+            return _canonical_time(moment, self._postgres)
         if moment is self._last:
             return self._text
         utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
@@ -147,6 +149,17 @@ def driver_params(
 def placeholders(dialect: str, count: int) -> str:
     """``?, ?, ...`` (SQLite) or ``%s, %s, ...`` (PostgreSQL) for ``count`` values."""
     return ", ".join(["?" if dialect == "sqlite" else "%s"] * count)
+
+
+def _canonical_time(text: str, postgres: bool) -> str:
+    if postgres:
+        return text
+    if len(text) == 20 and text[19] == "Z":
+        return f"{text[:10]} {text[11:19]}.000000"
+    if len(text) == 27 and text[26] == "Z":
+        return f"{text[:10]} {text[11:26]}"
+    moment = datetime.fromisoformat(text)  # not canonical after all: the general path
+    return moment.astimezone(UTC).isoformat(" ", "microseconds")[:26]
 
 
 def _copy_text(value: str | None) -> str:

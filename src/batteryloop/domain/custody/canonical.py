@@ -85,8 +85,11 @@ def canonical_flat(value: dict[str, Any]) -> bytes:
 
 
 def canonical_entry(value: dict[str, Any], details_key: str) -> bytes:
-    """:func:`canonical_json` of a log entry whose members are plain strings, integers and lists of strings, but
-    for ``value[details_key]``, an object of scalars with plain names (the caller guarantees the shape)."""
+    """:func:`canonical_json` of a log entry of a known shape, walking only ``value[details_key]``.
+
+    The other members must be plain strings, integers and lists of strings, and the details an object of scalars
+    with plain names (the caller guarantees the shape).
+    """
     try:
         details = {k: _scalar(v) for k, v in value[details_key].items()}
         return _ENCODER.encode({**value, details_key: details}).encode("utf-8")
