@@ -15,7 +15,9 @@ from batteryloop.storage.bulk import _canonical_time, _Times
 @given(st.datetimes(min_value=datetime(1970, 1, 1), timezones=st.just(UTC)))
 def test_canonical_text_and_datetime_write_the_same(moment: datetime) -> None:
     text = format_datetime(moment)  # "YYYY-MM-DDTHH:MM:SS[.ffffff]Z"
-    assert _canonical_time(text, False) == _Times(False)(moment) == moment.replace(tzinfo=None).isoformat(
-        " ", "microseconds"
+    assert (
+        _canonical_time(text, False)
+        == _Times(False)(moment)
+        == moment.replace(tzinfo=None).isoformat(" ", "microseconds")
     )
     assert datetime.fromisoformat(_canonical_time(text, True)) == moment

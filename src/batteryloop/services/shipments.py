@@ -310,6 +310,7 @@ def list_shipments(uow: UnitOfWork, actor: Actor, *, status: str | None = None) 
     return [
         {"id": str(r.id), "code": r.code, "status": r.status, "from_site": r.from_site, "to_site": r.to_site,
          "planned_date": r.planned_date.isoformat(), "declared_gross_kg": r.declared_gross_kg,
-         "reconciliation": r.reconciliation}
+         "reconciliation": r.reconciliation, "from_org_id": str(r.from_org_id), "to_org_id": str(r.to_org_id),
+         "carrier_org_id": str(r.carrier_org_id) if r.carrier_org_id else None}
         for r in rows
     ]  # fmt: skip

@@ -585,6 +585,11 @@ def passport_path(passport_id: str) -> str:
     return "/p/" + quote(passport_id, safe=":")
 
 
+def custody_path(passport_id: str) -> str:
+    """The pack's custody timeline page (signed-in members; web/routes/custody.py)."""
+    return "/custody/" + quote(passport_id, safe=":")
+
+
 def viewer_if_signed_in(request: Request, uow: UnitOfWork) -> Viewer | None:
     """The signed-in viewer on this request's unit of work, or None for a visitor (never a redirect)."""
     if "session" not in request.scope or KEY_ID not in request.session:
@@ -635,6 +640,7 @@ def passport_page(request: Request, uow: PageUow, passport_id: str) -> Response:
         predecessor_href=passport_path(read.predecessor_passport_id) if read.predecessor_passport_id else None,
         successor_href=passport_path(read.successor_passport_id) if read.successor_passport_id else None,
         signin_href=signin_url(passport_path(read.passport_id)),
+        custody_href=custody_path(read.passport_id) if viewer is not None else None,
     )
 
 
