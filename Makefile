@@ -40,6 +40,7 @@ unit: install
 	$(BIN)/pytest -q tests/unit
 
 bench: install
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
 
 clean:

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from batteryloop.domain.custody import merkle
+from batteryloop.domain.custody.tiles import pack_entries, unpack_entries
 from batteryloop.services import custody_log as log
 from batteryloop.storage.engine import normalize_url
 from batteryloop.storage.migrate import upgrade
@@ -97,8 +98,11 @@ def test_rewriting_an_entry_behind_the_platforms_back_is_caught(platform):
         before = log.checkpoint(uow, signer)
         uow.commit()
     forged = b'{"event":"weighed","n":5,"mass_kg":1}'
-    with platform.store.uow() as uow:
-        uow.connection.execute(text("UPDATE log_entries SET entry = :e WHERE leaf_index = 5"), {"e": forged})
+    with platform.store.uow() as uow:  # plain SQL on the entry tile that holds entries 0-255
+        data = uow.connection.execute(text("SELECT data FROM log_entry_tiles WHERE idx = 0")).scalar_one()
+        stored = unpack_entries(bytes(data))
+        stored[5] = forged
+        uow.connection.execute(text("UPDATE log_entry_tiles SET data = :d WHERE idx = 0"), {"d": pack_entries(stored)})
         uow.commit()
     with platform.store.uow() as uow:
         bundle = log.proof_bundle(uow, signer, 5)

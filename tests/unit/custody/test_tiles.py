@@ -94,3 +94,13 @@ def test_a_tile_that_does_not_match_the_size_is_refused() -> None:
     store[(0, 0)] = Tile(0, 0, 9, store[(0, 0)].hashes)
     with pytest.raises(Exception, match="holds 9 hashes, not 10"):
         append_leaves(size, leaves(1), store.get)
+
+
+@given(st.lists(st.binary(max_size=300), max_size=20))
+def test_entry_tiles_pack_and_unpack(entries: list[bytes]) -> None:
+    from batteryloop.domain.custody.tiles import pack_entries, unpack_entries
+
+    assert unpack_entries(pack_entries(entries)) == entries
+    if entries and entries[-1]:
+        with pytest.raises(Exception, match="ends inside an entry"):
+            unpack_entries(pack_entries(entries)[:-1])

@@ -202,3 +202,27 @@ def tiles_for(nodes: Iterable[tuple[int, int]]) -> set[TileKey]:
 def leaf_hashes_of(entries: Iterable[bytes]) -> list[bytes]:
     """RFC 9162 leaf hashes of entries."""
     return [hash_leaf(e) for e in entries]
+
+
+# -- entry tiles: 256 entries of the log stored together ----------------------------------------------------------
+
+_LENGTH: Final = 4  # bytes of each entry's big-endian length prefix
+
+
+def pack_entries(entries: Iterable[bytes]) -> bytes:
+    """Entries concatenated, each after its 4-byte big-endian length."""
+    return b"".join(len(e).to_bytes(_LENGTH, "big") + e for e in entries)
+
+
+def unpack_entries(data: bytes) -> list[bytes]:
+    """The entries of :func:`pack_entries` output."""
+    out = []
+    at = 0
+    while at < len(data):
+        size = int.from_bytes(data[at : at + _LENGTH], "big")
+        at += _LENGTH
+        if at + size > len(data):
+            raise InvalidInputError("an entry tile ends inside an entry", field="data")
+        out.append(data[at : at + size])
+        at += size
+    return out

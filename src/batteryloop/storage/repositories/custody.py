@@ -21,7 +21,6 @@ from batteryloop.storage.tables import (
     CustodyEventItemRow,
     CustodyEventRow,
     CustodyItemRow,
-    LogEntryRow,
     PassportRow,
 )
 
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
 _E: Table = CustodyEventRow.__table__  # type: ignore[assignment]
 _EI: Table = CustodyEventItemRow.__table__  # type: ignore[assignment]
 _I: Table = CustodyItemRow.__table__  # type: ignore[assignment]
-_L: Table = LogEntryRow.__table__  # type: ignore[assignment]
 
 
 class SqlCustodyRepository:
@@ -158,22 +156,26 @@ class SqlCustodyRepository:
         return or_(_E.c.org_id == actor.org_id, own_pack)
 
     def _events(self, actor: Actor) -> Select[Any]:
-        stmt = select(_E.c.leaf_index, _E.c.kind, _E.c.org_id, _L.c.entry, _E.c.commercial).join(
-            _L, _L.c.leaf_index == _E.c.leaf_index
-        )
+        stmt = select(_E.c.leaf_index, _E.c.kind, _E.c.org_id, _E.c.commercial)
         return stmt if actor.system else stmt.where(self._readable(actor))
 
+    def _with_entries(self, rows: Any) -> list[tuple[int, str, uuid.UUID, bytes, Any]]:
+        found = [(int(i), k, o, c) for i, k, o, c in rows]
+        entries = self._uow.log.entries_at(i for i, _, _, _ in found)
+        return [(i, k, o, entries[i], c) for i, k, o, c in found]
+
     def timeline(self, actor: Actor, passport_id: str) -> list[tuple[int, str, uuid.UUID, bytes, Any]]:
-        """The readable events of one item, oldest first."""
+        """The readable events of one item, oldest first, with their log entries."""
         stmt = self._events(actor).where(
             _E.c.leaf_index.in_(select(_EI.c.leaf_index).where(_EI.c.passport_id == passport_id))
         )
-        rows = self._uow.connection.execute(stmt.order_by(_E.c.leaf_index))
-        return [(int(i), k, o, bytes(e), c) for i, k, o, e, c in rows]
+        return self._with_entries(self._uow.connection.execute(stmt.order_by(_E.c.leaf_index)))
 
     def event(self, actor: Actor, leaf_index: int) -> tuple[int, str, uuid.UUID, bytes, Any] | None:
-        row = self._uow.connection.execute(self._events(actor).where(_E.c.leaf_index == leaf_index)).first()
-        return None if row is None else (int(row[0]), row[1], row[2], bytes(row[3]), row[4])
+        found = self._with_entries(
+            self._uow.connection.execute(self._events(actor).where(_E.c.leaf_index == leaf_index))
+        )
+        return found[0] if found else None
 
     def item(self, passport_id: str) -> tuple[ItemState, uuid.UUID] | None:
         return self.states([passport_id]).get(passport_id)

@@ -13,15 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, select, update
 
-from batteryloop.domain.custody.tiles import Tile, TileKey
-from batteryloop.storage.tables import LogCheckpointRow, LogEntryRow, LogStateRow, LogTileRow
+from batteryloop.domain.custody.tiles import TILE_WIDTH, Tile, TileKey, pack_entries, unpack_entries
+from batteryloop.storage.tables import LogCheckpointRow, LogStateRow, LogTileRow
 
 if TYPE_CHECKING:
     from batteryloop.storage.uow import UnitOfWork
 
 _STATE: Table = LogStateRow.__table__  # type: ignore[assignment]
 _TILES: Table = LogTileRow.__table__  # type: ignore[assignment]
-_ENTRIES: Table = LogEntryRow.__table__  # type: ignore[assignment]
 _CHECKPOINTS: Table = LogCheckpointRow.__table__  # type: ignore[assignment]
 
 
@@ -92,34 +91,72 @@ class SqlLogRepository:
             cursor.close()
 
     def add_entries(self, first_index: int, entries: Sequence[bytes]) -> None:
-        """Store entries ``first_index, first_index + 1, ...``."""
+        """Store entries ``first_index, first_index + 1, ...`` in entry tiles (the last partial tile grows)."""
         if not entries:
             return
-        driver = self._uow.connection.connection.driver_connection
-        cursor = driver.cursor()  # type: ignore[union-attr]
+        tile_index, offset = divmod(first_index, TILE_WIDTH)
+        prior = b""
+        if offset:
+            found = self._entry_tiles([tile_index]).get(tile_index)
+            if found is None or found[0] != offset:
+                held = 0 if found is None else found[0]
+                raise ValueError(f"entry tile {tile_index} holds {held} entries, not {offset}")
+            prior = found[1]
+        rows = []
+        at = 0
+        while at < len(entries):
+            take = TILE_WIDTH - offset
+            chunk = entries[at : at + take]
+            rows.append((tile_index, offset + len(chunk), prior + pack_entries(chunk)))
+            at += take
+            tile_index, offset, prior = tile_index + 1, 0, b""
+        cursor, mark = self._driver()
         try:
-            if self._uow.dialect == "sqlite":
-                cursor.executemany(
-                    "INSERT INTO log_entries (leaf_index, entry) VALUES (?, ?)", enumerate(entries, first_index)
-                )
-            else:
-                with cursor.copy("COPY log_entries (leaf_index, entry) FROM STDIN") as copy:
-                    for row in enumerate(entries, first_index):
-                        copy.write_row(row)
+            cursor.executemany(
+                f"INSERT INTO log_entry_tiles (idx, count, data) VALUES ({mark}, {mark}, {mark}) "
+                "ON CONFLICT (idx) DO UPDATE SET count = excluded.count, data = excluded.data",
+                rows,
+            )
         finally:
             cursor.close()
 
+    def _entry_tiles(self, indexes: Iterable[int]) -> dict[int, tuple[int, bytes]]:
+        wanted = sorted(set(indexes))
+        if not wanted:
+            return {}
+        cursor, mark = self._driver()
+        found: dict[int, tuple[int, bytes]] = {}
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                cursor.execute(
+                    f"SELECT idx, count, data FROM log_entry_tiles WHERE idx IN ({', '.join([mark] * len(chunk))})",
+                    chunk,
+                )
+                found.update((int(i), (int(c), bytes(d))) for i, c, d in cursor.fetchall())
+        finally:
+            cursor.close()
+        return found
+
+    def entries_at(self, indexes: Iterable[int]) -> dict[int, bytes]:
+        """The stored entries among ``indexes``."""
+        wanted = set(indexes)
+        tiles = self._entry_tiles(i // TILE_WIDTH for i in wanted)
+        out: dict[int, bytes] = {}
+        for tile_index, (_count, data) in tiles.items():
+            for offset, entry in enumerate(unpack_entries(data)):
+                index = tile_index * TILE_WIDTH + offset
+                if index in wanted:
+                    out[index] = entry
+        return out
+
     def entry(self, index: int) -> bytes | None:
-        found = self._uow.connection.execute(select(_ENTRIES.c.entry).where(_ENTRIES.c.leaf_index == index)).first()
-        return None if found is None else bytes(found[0])
+        return self.entries_at([index]).get(index)
 
     def entries(self, start: int, end: int) -> list[tuple[int, bytes]]:
-        rows = self._uow.connection.execute(
-            select(_ENTRIES.c.leaf_index, _ENTRIES.c.entry)
-            .where(_ENTRIES.c.leaf_index >= start, _ENTRIES.c.leaf_index < end)
-            .order_by(_ENTRIES.c.leaf_index)
-        )
-        return [(int(i), bytes(e)) for i, e in rows]
+        """Entries ``start`` to ``end - 1`` that are stored, in order."""
+        found = self.entries_at(range(start, end))
+        return sorted(found.items())
 
     def add_checkpoint(self, size: int, root_hash: bytes, note: str, now: datetime) -> None:
         self._uow.connection.execute(

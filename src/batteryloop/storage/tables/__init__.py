@@ -3,7 +3,7 @@
 from batteryloop.storage.tables.audit import AuditEventRow
 from batteryloop.storage.tables.consortium import ConsortiumMemberRow, ConsortiumRow, SharingRuleRow
 from batteryloop.storage.tables.custody import CustodyEventItemRow, CustodyEventRow, CustodyItemRow
-from batteryloop.storage.tables.log import LogCheckpointRow, LogEntryRow, LogStateRow, LogTileRow
+from batteryloop.storage.tables.log import LogCheckpointRow, LogEntryTileRow, LogStateRow, LogTileRow
 from batteryloop.storage.tables.organization import ApiKeyRow, MemberRow, OrganizationRow
 from batteryloop.storage.tables.passport import BatteryModelRow, ImportRow, PassportReadingRow, PassportRow
 from batteryloop.storage.tables.shipment import ShipmentItemRow, ShipmentRow
@@ -19,7 +19,7 @@ __all__ = [
     "CustodyItemRow",
     "ImportRow",
     "LogCheckpointRow",
-    "LogEntryRow",
+    "LogEntryTileRow",
     "LogStateRow",
     "LogTileRow",
     "MemberRow",

@@ -20,8 +20,7 @@ class CustodyEventRow(Base):
 
     __tablename__ = "custody_events"
 
-    leaf_index: Mapped[int] = mapped_column(_BIG, ForeignKey("log_entries.leaf_index"), primary_key=True,
-                                            autoincrement=False)  # fmt: skip
+    leaf_index: Mapped[int] = mapped_column(_BIG, primary_key=True, autoincrement=False)  # its log entry
     kind: Mapped[str] = mapped_column(String(32))
     occurred_at: Mapped[datetime]
     site: Mapped[str] = mapped_column(String(100))

@@ -12,14 +12,18 @@ from batteryloop.storage.base import Base
 _BIG = BigInteger().with_variant(Integer, "sqlite")
 
 
-class LogEntryRow(Base):
-    """Entry ``leaf_index`` of the log: the exact bytes that were hashed (RFC 8785 canonical JSON). What it is and
-    when it happened are inside it; when it was logged is committed by the next signed checkpoint."""
+class LogEntryTileRow(Base):
+    """Entries ``256 * idx ...`` of the log (up to 256), each the exact bytes that were hashed (RFC 8785 canonical
+    JSON), stored together as ``count`` length-prefixed entries (``domain.custody.tiles.pack_entries``). Appends
+    write one row per 256 entries, like the data tiles of C2SP tlog-tiles; only the last tile is ever rewritten."""
 
-    __tablename__ = "log_entries"
+    __tablename__ = "log_entry_tiles"
 
-    leaf_index: Mapped[int] = mapped_column(_BIG, primary_key=True, autoincrement=False)
-    entry: Mapped[bytes] = mapped_column(LargeBinary)
+    idx: Mapped[int] = mapped_column(_BIG, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(SmallInteger)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (CheckConstraint("count BETWEEN 1 AND 256", name="count"),)
 
 
 class LogTileRow(Base):

@@ -32,9 +32,6 @@ def upgrade() -> None:
         sa.Column("shipment_id", sa.String(length=100), nullable=True),
         sa.Column("commercial", sa.JSON(), nullable=True),
         sa.Column("salt", sa.LargeBinary(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["leaf_index"], ["log_entries.leaf_index"], name=op.f("fk_custody_events_leaf_index_log_entries")
-        ),
         sa.ForeignKeyConstraint(["org_id"], ["organizations.id"], name=op.f("fk_custody_events_org_id_organizations")),
         sa.PrimaryKeyConstraint("leaf_index", name=op.f("pk_custody_events")),
     )
