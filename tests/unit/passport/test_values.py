@@ -421,3 +421,37 @@ def test_recorded_at_is_stored_in_one_canonical_form_whatever_its_spelling(momen
     stored = check_value("state_of_charge_share", [{"value": 0.5, "recorded_at": text}])[0]["recorded_at"]
     assert stored == format_datetime(datetime.fromisoformat(text))
     assert stored.endswith("Z") and "T" in stored
+
+
+_readings = st.lists(
+    st.fixed_dictionaries(
+        {
+            "value": st.floats(min_value=-0.5, max_value=1.5) | st.integers(0, 2) | st.just("0.5"),
+            "recorded_at": st.datetimes(min_value=__import__("datetime").datetime(2000, 1, 1)).map(
+                lambda d: d.strftime("%Y-%m-%dT%H:%M:%S") + (f".{d.microsecond:06d}" if d.microsecond else "") + "Z"
+            )
+            | st.sampled_from(["2026-01-02T10:00:00Z", "2026-01-02T11:00:00+01:00", "2026-01-02 10:00:00Z", "x"]),
+        }
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@given(_readings)
+def test_the_fast_series_path_decides_as_the_general_one(series) -> None:
+    import batteryloop.domain.passport.values as values
+
+    def run():
+        try:
+            return check_value("state_of_charge_share", series)
+        except PassportValidationError as exc:
+            return [p.field for p in exc.problems]
+
+    fast = run()
+    original = values._fast_fraction_series
+    values._fast_fraction_series = lambda attribute, value: None
+    try:
+        assert run() == fast
+    finally:
+        values._fast_fraction_series = original

@@ -20,6 +20,7 @@ inside a value is the one thing a decoded file does not keep (:mod:`.textio` nor
 from __future__ import annotations
 
 import csv
+from itertools import compress
 import io
 import json
 import re
@@ -162,9 +163,8 @@ def record_from_cells(columns: Sequence[str], row: Sequence[str]) -> Record | Ma
     registry = get_attributes()
     problems: list[Problem] = []
     attributes: dict[str, Any] = {}
-    for key, cell in zip(columns, row, strict=True):
-        if cell == "":
-            continue
+    # only the filled cells (an export writes all 93 columns, most of them empty for an item-level record)
+    for key, cell in zip(compress(columns, row), filter(None, row), strict=True):
         value = _read_cell(registry[key], cell, problems)
         if value is not None:
             attributes[key] = value
