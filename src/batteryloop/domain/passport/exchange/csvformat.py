@@ -20,11 +20,11 @@ inside a value is the one thing a decoded file does not keep (:mod:`.textio` nor
 from __future__ import annotations
 
 import csv
-from itertools import compress
 import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import compress
 from typing import Any, Final
 
 from batteryloop.domain.errors import InvalidInputError
