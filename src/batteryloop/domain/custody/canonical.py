@@ -14,7 +14,6 @@ checks the fast path against it.
 from __future__ import annotations
 
 import json
-import math
 from typing import Any, Final
 
 import rfc8785
@@ -36,18 +35,7 @@ def _prepare(value: Any) -> Any:
             raise _Unsafe
         return value
     if kind is float:
-        if value == 0 or not math.isfinite(value):
-            if not math.isfinite(value):
-                raise _Unsafe
-            return 0
-        magnitude = abs(value)
-        if value.is_integer():
-            if magnitude <= _EXACT:
-                return int(value)
-            raise _Unsafe
-        if not 1e-4 <= magnitude < 1e16:
-            raise _Unsafe
-        return value
+        return _scalar(value)
     if kind is dict:
         out = {}
         for key, item in value.items():

@@ -8,57 +8,36 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from batteryloop.domain.chemistry import get_chemistry
 from batteryloop.domain.errors import InvalidInputError
 from batteryloop.domain.passport.primitives import describe, suggest
+from batteryloop.domain.passport.problems import PassportValidationError, Problem
+from batteryloop.domain.passport.problems import Problems as _Problems
 
 Number = Decimal | float | int
 """What the classifications accept for a quantity; converted to :class:`~decimal.Decimal` through its text, so
 ``100.0`` compares exactly with a 100 Wh threshold."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class InputProblem:
-    """One bad input value: the field at fault and a reason a newcomer can act on."""
-
-    field: str
-    reason: str
-
-    def to_dict(self) -> dict[str, str]:
-        """Return the problem as a JSON-ready ``{"field", "reason"}`` object."""
-        return {"field": self.field, "reason": self.reason}
+InputProblem = Problem
+"""One bad input value: the field at fault and a reason a newcomer can act on (the passport checks' type)."""
 
 
-class ClassificationInputError(InvalidInputError):
+class ClassificationInputError(PassportValidationError):
     """One or more inputs of a classification break the rules; ``problems`` lists every one of them.
 
     ``field`` and ``reason`` are those of the first problem, so faces that show a single error still name one.
     """
 
-    def __init__(self, problems: Iterable[InputProblem]) -> None:
-        self.problems = tuple(problems)
-        if not self.problems:
-            raise ValueError("ClassificationInputError needs at least one problem")
-        first = self.problems[0]
-        more = len(self.problems) - 1
-        reason = first.reason if not more else f"{first.reason} (and {more} more problem{'s' if more > 1 else ''})"
-        super().__init__(reason, field=first.field)
-
 
 @dataclass(slots=True)
-class Problems:
+class Problems(_Problems):
     """A collector of input problems; :meth:`raise_if_any` raises them together."""
-
-    items: list[InputProblem] = field(default_factory=list)
-
-    def add(self, field_name: str, reason: str) -> None:
-        """Record one problem."""
-        self.items.append(InputProblem(field=field_name, reason=reason))
 
     def has(self, field_name: str) -> bool:
         """Return whether a problem is already recorded for ``field_name``."""
