@@ -129,8 +129,10 @@ class Store:
         self.bind = bind
         self.clock = clock
         # SQLite takes one writer at a time; writers of this process queue here instead of in SQLite's busy
-        # handler, which sleeps in steps of up to 100 ms (the tail latency of audited reads, bench/)
-        self._write_lock = threading.RLock()
+        # handler, which sleeps in steps of up to 100 ms (the tail latency of audited reads, bench/). A plain Lock,
+        # not an RLock: a unit of work may be entered on one thread and left on another (FastAPI runs a dependency's
+        # setup and teardown on different pool threads), and only a Lock may be released by another thread.
+        self._write_lock = threading.Lock()
 
     @property
     def is_embedded(self) -> bool:

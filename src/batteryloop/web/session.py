@@ -5,10 +5,8 @@ Revoking or expiring a key therefore signs its sessions out on their next reques
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import quote
@@ -43,24 +41,14 @@ def get_platform(request: Request) -> Platform:
     return platform
 
 
-async def page_uow(request: Request) -> AsyncIterator[UnitOfWork]:
+def page_uow(request: Request) -> Iterator[UnitOfWork]:
     """One unit of work per page request; routes commit only after they write.
 
-    The unit of work is opened and closed on one thread of its own. On embedded SQLite it holds the store's writer
-    lock, which only the thread that took it may release; FastAPI runs a sync dependency's entry and exit on two
-    arbitrary threads of its pool, so the release could fail and leave every later writer waiting for ever.
+    FastAPI enters and leaves this on two pool threads; the store's writer lock is a plain ``Lock`` for that reason
+    (``storage.uow.Store``), so a teardown on another thread releases it.
     """
-    manager = get_platform(request).store.uow()
-    loop = asyncio.get_running_loop()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-uow") as pinned:
-        uow = await loop.run_in_executor(pinned, manager.__enter__)
-        try:
-            yield uow
-        except BaseException as exc:
-            if not await loop.run_in_executor(pinned, manager.__exit__, type(exc), exc, exc.__traceback__):
-                raise
-        else:
-            await loop.run_in_executor(pinned, manager.__exit__, None, None, None)
+    with get_platform(request).store.uow() as uow:
+        yield uow
 
 
 PageUow = Annotated[UnitOfWork, Depends(page_uow, scope="function")]
