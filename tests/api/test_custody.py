@@ -98,6 +98,13 @@ def test_commercial_details_stay_off_the_log_and_only_the_recorder_sees_them(cli
     assert post(client, volt, sale).status_code == 201
     mine = client.get(f"/v1/custody/items/{PACK}", headers=auth(volt)).json()["events"][1]
     assert mine["commercial"] == {"price_eur": 1830, "contract": "C-2026-17"}
+    # the recorder can open the commitment: SHA-256(salt || RFC 8785 JSON of the details)
+    import hashlib
+
+    import rfc8785
+
+    opened = hashlib.sha256(bytes.fromhex(mine["commitment_salt"]) + rfc8785.dumps(mine["commercial"])).hexdigest()
+    assert opened == mine["event"]["commitment"] and len(mine["event"]["nonce"]) == 16
     assert len(mine["event"]["commitment"]) == 64 and "1830" not in json.dumps(mine["event"])
     theirs = client.get(f"/v1/custody/items/{PACK}", headers=auth(recycler)).json()["events"][1]
     assert "commercial" not in theirs  # the recycler owns the pack now, but the off-log terms stay with Voltavia
@@ -123,3 +130,17 @@ def test_an_events_proof_bundle_verifies_offline(client, world, tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["valid"] is True
     assert client.get("/v1/custody/events/1/proof", headers=auth(world.outsider_key)).status_code == 404
+
+
+def test_only_the_owner_transfers_ownership_and_only_to_a_partner(client, world):
+    register(client, world)
+    volt, recycler = world.key("Voltavia Motors"), world.key("CircuMet Recycling")
+    post(client, volt, ev("registered", "DE-WOB-PLANT", "01T08:00:00"))
+    grab = ev("handed_over", "DE-WOB-PLANT", "02T08:00:00", to_org_id=str(world.org_ids["CircuMet Recycling"]),
+              transfer="ownership")  # fmt: skip
+    r = post(client, recycler, grab)
+    assert r.status_code == 422 and "only its owner transfers its ownership" in r.text
+    away = ev("handed_over", "DE-WOB-PLANT", "02T08:00:00", to_org_id=str(world.outsider_org_id), transfer="ownership")
+    r = post(client, volt, away)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "events[0].details.to_org_id"
+    assert post(client, volt, grab).status_code == 201  # the owner may

@@ -180,3 +180,19 @@ def test_parallel_appenders_on_postgresql_form_one_linear_log():
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_the_platform_refuses_to_sign_a_tree_that_contradicts_its_last_checkpoint(platform):
+    signer = platform.log_signer
+    fill(platform, [20])
+    with platform.store.uow() as uow:
+        log.checkpoint(uow, signer)
+        uow.commit()
+    with platform.store.uow() as uow:  # storage rolled back behind the platform's back, then different entries
+        uow.connection.execute(text("DELETE FROM log_tiles"))
+        uow.connection.execute(text("DELETE FROM log_entry_tiles"))
+        uow.connection.execute(text("UPDATE log_state SET size = 0"))
+        log.append(uow, [b'{"other":' + str(i).encode() + b"}" for i in range(25)])
+        uow.commit()
+    with platform.store.uow() as uow, pytest.raises(log.LogIntegrityError, match="signed at size 20"):
+        log.checkpoint(uow, signer)

@@ -16,7 +16,7 @@ import json
 import os
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from batteryloop.domain.access import Actor
@@ -25,7 +25,7 @@ from batteryloop.domain.errors import InvalidInputError, NotFoundError, Permissi
 from batteryloop.domain.organization import DataCategory
 from batteryloop.domain.passport.problems import PassportValidationError, Problem
 from batteryloop.services import audit, custody_log
-from batteryloop.storage.access import may_read_owner
+from batteryloop.storage.access import fellow_member_ids, may_read_owner
 from batteryloop.storage.uow import UnitOfWork
 
 
@@ -106,6 +106,7 @@ def record_events(uow: UnitOfWork, actor: Actor, raw: object) -> Recorded:
     states: dict[str, ItemState | None] = {pid: s for pid, (s, _) in known.items()}
     owner_of: dict[str, uuid.UUID] = {pid: o for pid, (_, o) in known.items()}
     check_may_record(uow, actor, {**owners, **owner_of})
+    partners = set(uow.session.scalars(fellow_member_ids(actor.org_id))) | {actor.org_id}
     problems: list[Problem] = []
     for i, event in enumerate(events):
         for j, item in enumerate(event.items):
@@ -115,21 +116,46 @@ def record_events(uow: UnitOfWork, actor: Actor, raw: object) -> Recorded:
                 problems.append(Problem(field=f"events[{i}].items[{j}]", reason=exc.reason))
                 continue
             owner_of.setdefault(item, owners.get(item, actor.org_id))
-            if event.kind is EventKind.HANDED_OVER and event.details.get("transfer") == "ownership":
-                owner_of[item] = uuid.UUID(event.details["to_org_id"])
+            if event.kind is EventKind.HANDED_OVER:
+                to_org = uuid.UUID(event.details["to_org_id"])
+                if to_org not in partners:
+                    problems.append(
+                        Problem(
+                            field=f"events[{i}].details.to_org_id",
+                            reason="not a member of a consortium of yours; hand over to a partner",
+                        )
+                    )
+                elif event.details.get("transfer") == "ownership":
+                    if owner_of[item] != actor.org_id:
+                        problems.append(
+                            Problem(
+                                field=f"events[{i}].items[{j}]",
+                                reason=f"{item} is not yours; only its owner transfers its ownership",
+                            )
+                        )
+                    else:
+                        owner_of[item] = to_org
     if problems:
         raise PassportValidationError(problems)
 
-    first, size = custody_log.append(uow, [e.entry() for e in events])
+    # a random nonce in each entry: the leaf hashes public proofs show cannot be matched against guessed events
+    first, size = custody_log.append(uow, [replace(e, nonce=os.urandom(8).hex()).entry() for e in events])
     last_leaf: dict[str, int] = {}
     rows, links = [], []
     for n, (event, extra, salt) in enumerate(zip(events, commercial, salts, strict=True)):
         leaf = first + n
-        rows.append({
-            "leaf_index": leaf, "kind": event.kind.value, "occurred_at": event.occurred_at, "site": event.site,
-            "org_id": actor.org_id, "shipment_id": event.details.get("shipment_id"), "commercial": extra,
-            "salt": salt,
-        })  # fmt: skip
+        rows.append(
+            {
+                "leaf_index": leaf,
+                "kind": event.kind.value,
+                "occurred_at": event.occurred_at,
+                "site": event.site,
+                "org_id": actor.org_id,
+                "shipment_id": event.details.get("shipment_id"),
+                "commercial": extra,
+                "salt": salt,
+            }
+        )
         for item in event.items:
             links.append((leaf, item))
             last_leaf[item] = leaf
@@ -148,10 +174,16 @@ def record_events(uow: UnitOfWork, actor: Actor, raw: object) -> Recorded:
     return Recorded(first, len(events), size)
 
 
-def _event_view(leaf: int, kind: str, org: uuid.UUID, entry: bytes, commercial: Any, actor: Actor) -> dict[str, Any]:
+def _event_view(
+    leaf: int, kind: str, org: uuid.UUID, entry: bytes, commercial: Any, salt: bytes | None, actor: Actor
+) -> dict[str, Any]:
     view = {"leaf_index": leaf, "kind": kind, "recorded_by": str(org), "event": json.loads(entry)}
     if commercial is not None and actor.org_id == org:
-        view["commercial"] = commercial  # off-log details: only the recording organisation sees them
+        # off-log details: only the recording organisation sees them, with the salt that opens the commitment
+        # (SHA-256(salt || RFC 8785 JSON of the details) is the entry's "commitment")
+        view["commercial"] = commercial
+        if salt is not None:
+            view["commitment_salt"] = salt.hex()
     return view
 
 
@@ -164,8 +196,14 @@ def item_timeline(uow: UnitOfWork, actor: Actor, passport_id: str) -> dict[str, 
     out: dict[str, Any] = {"passport_id": passport_id, "events": [_event_view(*e, actor) for e in events]}
     if current is not None:
         state, _owner = current
-        out["state"] = {"phase": state.phase.value, "site": state.site, "to_site": state.to_site,
-                        "shipment_id": state.shipment_id, "lot_id": state.lot_id, "where": describe(state)}  # fmt: skip
+        out["state"] = {
+            "phase": state.phase.value,
+            "site": state.site,
+            "to_site": state.to_site,
+            "shipment_id": state.shipment_id,
+            "lot_id": state.lot_id,
+            "where": describe(state),
+        }
     return out
 
 

@@ -36,8 +36,12 @@ from batteryloop.domain.custody.checkpoint import (
     parse_signed_note,
     parse_verifier_key,
 )
-from batteryloop.domain.errors import InvalidInputError, NotFoundError
+from batteryloop.domain.errors import ConflictError, InvalidInputError, NotFoundError
 from batteryloop.storage.uow import UnitOfWork
+
+
+class LogIntegrityError(ConflictError):
+    """The stored log contradicts a checkpoint the platform signed earlier."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +159,28 @@ def sign_note(signer: LogSigner, text: str) -> str:
 
 
 def checkpoint(uow: UnitOfWork, signer: LogSigner) -> SignedCheckpoint:
-    """The signed checkpoint of the log as it is now (signed and stored if the log grew since the last one)."""
+    """The signed checkpoint of the log as it is now (signed and stored if the log grew since the last one).
+
+    Before signing, the stored tree must still hold the newest checkpoint signed so far as its prefix: the log never
+    signs a tree that contradicts one it signed before (storage rewritten or rolled back). Signing takes the log's
+    lock, so concurrent requests sign one checkpoint per size.
+    """
     size = uow.log.size()
     stored = uow.log.checkpoint(size)
     if stored is not None:
         return SignedCheckpoint(stored[0], stored[1], stored[2])
+    size = uow.log.size(for_update=True)
+    stored = uow.log.checkpoint(size)
+    if stored is not None:  # signed meanwhile by another request
+        return SignedCheckpoint(stored[0], stored[1], stored[2])
+    previous = uow.log.checkpoint()
+    if previous is not None and (previous[0] > size or root_hash(uow, previous[0]) != previous[1]):
+        raise LogIntegrityError(
+            f"the stored log no longer extends the checkpoint signed at size {previous[0]}; it was rewritten or "
+            "rolled back, and the platform will not sign a tree that contradicts one it signed. Restore the log "
+            "from a backup that holds that checkpoint's entries",
+            field="log",
+        )
     root = root_hash(uow, size)
     note = sign_note(signer, format_checkpoint(Checkpoint(origin=signer.origin, size=size, root_hash=root)))
     uow.log.add_checkpoint(size, root, note, uow.now())

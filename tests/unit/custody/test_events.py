@@ -141,10 +141,10 @@ def test_an_incident_is_recorded_even_after_processing() -> None:
 
 
 def test_one_impossible_item_refuses_the_event() -> None:
-    e = check_event({"kind": "received", "items": ["a", "b"], "occurred_at": "2026-11-02T10:00:00Z", "site": "B",
+    e = check_event({"kind": "received", "items": ["urn:t:a", "urn:t:b"], "occurred_at": "2026-11-02T10:00:00Z", "site": "B",
                      "details": {"shipment_id": "S"}}, org_id=ORG)  # fmt: skip
     transit = ItemState(Phase.IN_TRANSIT, site="A", to_site="B", shipment_id="S")
-    assert set(apply_all({"a": transit, "b": transit}, e)) == {"a", "b"}
-    with pytest.raises(InvalidInputError, match="b: cannot record received"):
-        apply_all({"a": transit, "b": ItemState(Phase.AT_SITE, site="B")}, e)
+    assert set(apply_all({"urn:t:a": transit, "urn:t:b": transit}, e)) == {"urn:t:a", "urn:t:b"}
+    with pytest.raises(InvalidInputError, match="urn:t:b: cannot record received"):
+        apply_all({"urn:t:a": transit, "urn:t:b": ItemState(Phase.AT_SITE, site="B")}, e)
     assert EventKind("lot_assigned") is EventKind.LOT_ASSIGNED

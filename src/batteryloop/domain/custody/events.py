@@ -38,6 +38,7 @@ ENTRY_VERSION: Final = 1
 MAX_ITEMS: Final = 1000
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_PASSPORT_ID = re.compile(r"^urn:[a-z0-9]+:[A-Za-z0-9._:-]+$")  # the passport id syntax (domain.passport.values)
 
 
 class EventKind(StrEnum):
@@ -160,6 +161,8 @@ class Event:
     reason: str | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
     commitment: str | None = None
+    nonce: str | None = None
+    """Random hex the platform adds, so an entry cannot be guessed from the hashes a public proof shows."""
 
     def entry(self) -> bytes:
         """The log entry: RFC 8785 canonical JSON of the event (these bytes are hashed and stored)."""
@@ -176,6 +179,8 @@ class Event:
             body["reason"] = self.reason
         if self.commitment is not None:
             body["commitment"] = self.commitment
+        if self.nonce is not None:
+            body["nonce"] = self.nonce
         return canonical_entry(body, "details")
 
 
@@ -206,8 +211,8 @@ def check_event(raw: object, *, org_id: str, path: str = "event") -> Event:
         p.add(f"{path}.items", f"must list 1 to {MAX_ITEMS} passport ids of the packs or modules concerned")
     else:
         for i, item in enumerate(items):
-            if not isinstance(item, str) or not item.strip() or len(item) > 200:
-                p.add(f"{path}.items[{i}]", "must be a passport id")
+            if not isinstance(item, str) or len(item) > 200 or not _PASSPORT_ID.match(item):
+                p.add(f"{path}.items[{i}]", "must be a passport id such as 'urn:acme:bp000123' (no free text)")
             elif item in checked_items:
                 p.add(f"{path}.items[{i}]", f"{item!r} is listed twice")
             else:
@@ -278,12 +283,25 @@ class ItemState:
     lot_id: str | None = None
 
 
+_PHASE_WORDS: Final = {
+    Phase.IN_SERVICE: "in service",
+    Phase.RETIRED: "retired",
+    Phase.AT_SITE: "at site",
+    Phase.PACKED: "packed at site",
+    Phase.PROCESSED: "processed",
+    Phase.REPURPOSED: "repurposed",
+}
+
+
 def _where(state: ItemState) -> str:
     if state.phase is Phase.IN_TRANSIT:
         return f"in transit to {state.to_site} (shipment {state.shipment_id})"
     if state.phase is Phase.IN_LOT:
         return f"in lot {state.lot_id} at {state.site}"
-    return f"{state.phase.value}" + (f" at {state.site}" if state.site else "")
+    words = _PHASE_WORDS.get(state.phase, state.phase.value)
+    if state.site and state.phase in (Phase.AT_SITE, Phase.PACKED):
+        return f"{words} {state.site}"
+    return words + (f" (last at {state.site})" if state.site else "")
 
 
 _AT_ITS_SITE: Final = {Phase.AT_SITE, Phase.PACKED}

@@ -156,22 +156,23 @@ class SqlCustodyRepository:
         return or_(_E.c.org_id == actor.org_id, own_pack)
 
     def _events(self, actor: Actor) -> Select[Any]:
-        stmt = select(_E.c.leaf_index, _E.c.kind, _E.c.org_id, _E.c.commercial)
+        stmt = select(_E.c.leaf_index, _E.c.kind, _E.c.org_id, _E.c.commercial, _E.c.salt)
         return stmt if actor.system else stmt.where(self._readable(actor))
 
-    def _with_entries(self, rows: Any) -> list[tuple[int, str, uuid.UUID, bytes, Any]]:
-        found = [(int(i), k, o, c) for i, k, o, c in rows]
-        entries = self._uow.log.entries_at(i for i, _, _, _ in found)
-        return [(i, k, o, entries[i], c) for i, k, o, c in found]
+    def _with_entries(self, rows: Any) -> list[tuple[int, str, uuid.UUID, bytes, Any, bytes | None]]:
+        """``(leaf index, kind, recording org, entry, commercial details, commitment salt)`` per event."""
+        found = [(int(i), k, o, c, None if s is None else bytes(s)) for i, k, o, c, s in rows]
+        entries = self._uow.log.entries_at(row[0] for row in found)
+        return [(i, k, o, entries[i], c, s) for i, k, o, c, s in found]
 
-    def timeline(self, actor: Actor, passport_id: str) -> list[tuple[int, str, uuid.UUID, bytes, Any]]:
+    def timeline(self, actor: Actor, passport_id: str) -> list[tuple[int, str, uuid.UUID, bytes, Any, bytes | None]]:
         """The readable events of one item, oldest first, with their log entries."""
         stmt = self._events(actor).where(
             _E.c.leaf_index.in_(select(_EI.c.leaf_index).where(_EI.c.passport_id == passport_id))
         )
         return self._with_entries(self._uow.connection.execute(stmt.order_by(_E.c.leaf_index)))
 
-    def event(self, actor: Actor, leaf_index: int) -> tuple[int, str, uuid.UUID, bytes, Any] | None:
+    def event(self, actor: Actor, leaf_index: int) -> tuple[int, str, uuid.UUID, bytes, Any, bytes | None] | None:
         found = self._with_entries(
             self._uow.connection.execute(self._events(actor).where(_E.c.leaf_index == leaf_index))
         )
