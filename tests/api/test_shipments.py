@@ -128,3 +128,20 @@ def test_only_the_parties_see_a_shipment_and_only_the_receiver_receives(client, 
     wrong = client.post(f"/v1/shipments/{sid}/dispatch", json={"gross_kg": 900, "occurred_at": "2026-11-26T08:00:00Z"},
                         headers=auth(world.key(RECYCLER)))  # fmt: skip
     assert wrong.status_code == 403
+
+
+def test_declarations_must_not_contradict_the_log_and_the_passports(client, world):
+    setup(client, world)
+    shipper = auth(world.key(DISMANTLER))
+    measured = {"kind": "condition_measured", "items": [PACKS[1]], "occurred_at": "2026-11-21T08:00:00Z",
+                "site": "DE-DUI-YARD", "details": {"condition": "critically_damaged"}}  # fmt: skip
+    assert client.post("/v1/custody/events", json={"events": [measured]}, headers=shipper).status_code == 201
+    body = plan(world, declared_gross_kg=10)
+    body["items"][1] |= {"condition": "intact", "packaging": "LP903"}  # the log says critically damaged
+    body["items"][0] |= {"chemistry": "sodium_ion"}  # the passport says NMC811, a lithium-ion chemistry
+    r = client.post("/v1/shipments", json=body, headers=shipper)
+    assert r.status_code == 422
+    reasons = {e["field"]: e["reason"] for e in r.json()["errors"]}
+    assert "custody log records critically_damaged" in reasons["shipment.items[1].condition"]
+    assert "passport says lithium_ion" in reasons["shipment.items[0].chemistry"]
+    assert "less than the packs' own gross masses" in reasons["shipment.declared_gross_kg"]

@@ -169,7 +169,7 @@ def test_crm_content_and_value_from_prices_in_the_data_file() -> None:
     assert [line.value_eur is None for line in crm.lines] == [False, False, True]
     line = result.criterion("critical_raw_material_value")
     assert line.score == expected / D(400) / D(10)
-    assert any("USD/EUR" in a for a in result.assumptions)
+    assert any("USD per EUR" in a for a in result.assumptions)
 
 
 def test_advice_names_the_weakest_criteria_first() -> None:

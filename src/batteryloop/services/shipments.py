@@ -11,6 +11,7 @@ Who sees a shipment: the sending organisation, the receiving one and the carrier
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +21,7 @@ from sqlalchemy import or_, select
 from batteryloop.domain.access import Actor
 from batteryloop.domain.chemistry import get_chemistry
 from batteryloop.domain.custody.events import describe
-from batteryloop.domain.custody.shipments import Tolerance, check_plan, reconcile
+from batteryloop.domain.custody.shipments import ShipmentPlan, Tolerance, check_plan, reconcile
 from batteryloop.domain.errors import (
     ConflictError,
     DomainError,
@@ -32,7 +33,14 @@ from batteryloop.domain.passport.problems import PassportValidationError, Proble
 from batteryloop.domain.transport.classification import TransportClassification
 from batteryloop.services import audit, custody
 from batteryloop.storage.access import fellow_member_ids
-from batteryloop.storage.tables import OrganizationRow, PassportRow, ShipmentItemRow, ShipmentRow
+from batteryloop.storage.tables import (
+    CustodyEventItemRow,
+    CustodyEventRow,
+    OrganizationRow,
+    PassportRow,
+    ShipmentItemRow,
+    ShipmentRow,
+)
 from batteryloop.storage.uow import UnitOfWork
 
 
@@ -85,6 +93,64 @@ def _partner(uow: UnitOfWork, actor: Actor, value: object, field: str) -> uuid.U
     return org_id
 
 
+_SEVERITY = {"intact": 0, "damaged_stable": 1, "critically_damaged": 2}
+
+
+def _logged_conditions(uow: UnitOfWork, passport_ids: list[str]) -> dict[str, tuple[str, int]]:
+    """The newest condition the custody log holds for each pack: ``(condition, leaf index)``."""
+    rows = uow.session.execute(
+        select(CustodyEventItemRow.passport_id, CustodyEventRow.leaf_index)
+        .join(CustodyEventRow, CustodyEventRow.leaf_index == CustodyEventItemRow.leaf_index)
+        .where(CustodyEventItemRow.passport_id.in_(passport_ids), CustodyEventRow.kind == "condition_measured")
+        .order_by(CustodyEventRow.leaf_index)
+    ).all()
+    entries = uow.log.entries_at(leaf for _, leaf in rows)
+    found: dict[str, tuple[str, int]] = {}
+    for pid, leaf in rows:
+        condition = json.loads(entries[leaf]).get("details", {}).get("condition")
+        if condition in _SEVERITY:
+            found[pid] = (condition, leaf)
+    return found
+
+
+def _check_against_records(uow: UnitOfWork, plan: ShipmentPlan, chemistries: dict[str, str]) -> None:
+    """What the sender declares must not contradict the log and the passports: a pack the log says is damaged is
+    not shipped as intact (that would pick the wrong packaging), a pack's chemistry is its passport's, and the
+    declared gross mass holds at least the packs themselves."""
+    problems = []
+    logged = _logged_conditions(uow, [i.passport_id for i in plan.items])
+    for n, item in enumerate(plan.items):
+        if item.passport_id in logged:
+            condition, leaf = logged[item.passport_id]
+            if _SEVERITY[item.condition] < _SEVERITY[condition]:
+                problems.append(
+                    Problem(
+                        field=f"shipment.items[{n}].condition",
+                        reason=f"declared {item.condition}, but the custody log records "
+                        f"{condition} (entry {leaf}); declare at least {condition}",
+                    )
+                )
+        known = chemistries.get(item.passport_id)
+        if known and item.chemistry != known:
+            problems.append(
+                Problem(
+                    field=f"shipment.items[{n}].chemistry",
+                    reason=f"declared {item.chemistry}, but the passport says {known}",
+                )
+            )
+    packs = sum(i.gross_mass_kg for i in plan.items)
+    if plan.declared_gross_kg < 0.95 * packs:
+        problems.append(
+            Problem(
+                field="shipment.declared_gross_kg",
+                reason=f"{plan.declared_gross_kg:g} kg is less than the packs' own gross masses "
+                f"({packs:g} kg together)",
+            )
+        )
+    if problems:
+        raise PassportValidationError(problems)
+
+
 def _check_at_site(uow: UnitOfWork, actor: Actor, site: str, passport_ids: list[str]) -> None:
     """Every pack must be at ``site`` by the custody log, and the caller may record events about it."""
     states = uow.custody.states(passport_ids)
@@ -116,10 +182,12 @@ def plan_shipment(uow: UnitOfWork, actor: Actor, raw: object) -> dict[str, Any]:
         raise PermissionDeniedError("only admins and operators of an organisation plan shipments", field="role")
     items = raw.get("items") if isinstance(raw, dict) else None
     pids = [i.get("passport_id") for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-    plan = check_plan(raw, chemistry_of=_transport_chemistries(uow, [p for p in pids if isinstance(p, str)]))
+    chemistries = _transport_chemistries(uow, [p for p in pids if isinstance(p, str)])
+    plan = check_plan(raw, chemistry_of=chemistries)
     to_org = _partner(uow, actor, plan.to_org_id, "to_org_id")
     carrier = _partner(uow, actor, plan.carrier_org_id, "carrier_org_id") if plan.carrier_org_id else None
     _check_at_site(uow, actor, plan.from_site, [i.passport_id for i in plan.items])
+    _check_against_records(uow, plan, chemistries)
     exists = uow.session.scalar(
         select(ShipmentRow.id).where(ShipmentRow.from_org_id == actor.org_id, ShipmentRow.code == plan.code)
     )
