@@ -83,6 +83,8 @@ def bodies(target: dict[str, str]) -> dict[tuple[str, str], object]:
                 }
             ],
         },
+        ("POST", "/v1/custody/triage/{passport_id}"): {"second_life_demand": True},
+        ("PUT", "/v1/custody/triage-thresholds/{consortium_id}"): {"reuse_min_soh": 0.9},
         ("POST", "/v1/shipments/{shipment_id}/dispatch"): {"gross_kg": 452, "occurred_at": "2026-11-26T08:00:00Z"},
         ("POST", "/v1/shipments/{shipment_id}/receive"): {"gross_kg": 452, "occurred_at": "2026-11-26T09:00:00Z"},
         ("POST", "/v1/custody/events"): {
@@ -126,6 +128,7 @@ def bodies(target: dict[str, str]) -> dict[tuple[str, str], object]:
 QUERY = {
     ("POST", "/v1/passports:import"): {"format": "jsonl"},
     ("GET", "/v1/log/proof/inclusion"): {"index": 0},
+    ("POST", "/v1/custody/triage/{passport_id}"): {"consortium_id": "8cdb305f-dd2e-4609-ae36-aab0d1bc52d9"},
     ("GET", "/v1/log/proof/consistency"): {"size1": 1},
     ("DELETE", "/v1/consortia/{consortium_id}/sharing-rules"): {
         "category": "passports",

@@ -96,7 +96,7 @@ def _partner(uow: UnitOfWork, actor: Actor, value: object, field: str) -> uuid.U
 _SEVERITY = {"intact": 0, "damaged_stable": 1, "critically_damaged": 2}
 
 
-def _logged_conditions(uow: UnitOfWork, passport_ids: list[str]) -> dict[str, tuple[str, int]]:
+def logged_conditions(uow: UnitOfWork, passport_ids: list[str]) -> dict[str, tuple[str, int]]:
     """The newest condition the custody log holds for each pack: ``(condition, leaf index)``."""
     rows = uow.session.execute(
         select(CustodyEventItemRow.passport_id, CustodyEventRow.leaf_index)
@@ -118,7 +118,7 @@ def _check_against_records(uow: UnitOfWork, plan: ShipmentPlan, chemistries: dic
     not shipped as intact (that would pick the wrong packaging), a pack's chemistry is its passport's, and the
     declared gross mass holds at least the packs themselves."""
     problems = []
-    logged = _logged_conditions(uow, [i.passport_id for i in plan.items])
+    logged = logged_conditions(uow, [i.passport_id for i in plan.items])
     for n, item in enumerate(plan.items):
         if item.passport_id in logged:
             condition, leaf = logged[item.passport_id]

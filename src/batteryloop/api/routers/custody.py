@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from fastapi import APIRouter, Body, Path, status
+from fastapi import APIRouter, Body, Path, Query, status
 
 from batteryloop.api.deps import CallerDep
 from batteryloop.api.schemas.common import PROBLEM_RESPONSES
-from batteryloop.services import custody
+from batteryloop.services import custody, triage
 
 router = APIRouter(prefix="/v1/custody", tags=["custody"], responses=PROBLEM_RESPONSES)
 
@@ -46,3 +47,34 @@ async def event_proof(call: CallerDep, leaf_index: int = Path(ge=0)) -> dict[str
     """A proof bundle for one event: check it offline with ``batteryloop verify BUNDLE --key <verifier key>``."""
     signer = call.platform.log_signer
     return await call(lambda uow, actor: custody.event_proof(uow, actor, signer, leaf_index))
+
+
+@router.post("/triage/{passport_id}")
+async def triage_passport(
+    call: CallerDep,
+    passport_id: str = Path(max_length=200),
+    consortium_id: uuid.UUID = Query(...),
+    body: Any = Body(default={}, examples=[{"second_life_demand": True}]),
+) -> dict[str, Any]:
+    """End-of-life triage of a pack under the consortium's thresholds: health from the passport, condition from the
+    custody log (or as given), negative events and age from the passport; the route, rule, reasons and the custody
+    event to record next."""
+    # a write: reading a passport's restricted attributes is audited
+    return await call(
+        lambda uow, actor: triage.triage_passport(uow, actor, passport_id, consortium_id=consortium_id, raw=body)
+    )
+
+
+@router.get("/triage-thresholds/{consortium_id}")
+async def get_thresholds(call: CallerDep, consortium_id: uuid.UUID) -> dict[str, Any]:
+    """A consortium's triage thresholds: its own overrides and the reference defaults."""
+    return await call.read(lambda uow, actor: triage.consortium_thresholds(uow, actor, consortium_id))
+
+
+@router.put("/triage-thresholds/{consortium_id}")
+async def set_thresholds(
+    call: CallerDep, consortium_id: uuid.UUID, body: Any = Body(..., examples=[{"reuse_min_soh": 0.85}])
+) -> dict[str, Any]:
+    """Set the consortium's own triage thresholds (an admin of the convening organisation); ``{}`` restores the
+    defaults. Every unknown name or bad value is refused with its field."""
+    return await call(lambda uow, actor: triage.set_consortium_thresholds(uow, actor, consortium_id, body))

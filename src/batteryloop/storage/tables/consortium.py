@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from batteryloop.domain.organization import DataCategory, OrganizationKind
@@ -17,6 +18,9 @@ class ConsortiumRow(IdMixin, CreatedMixin, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     convenor_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    #: the consortium's own end-of-life triage thresholds (names of domain.health.triage.TriageThresholds); null =
+    #: the reference defaults
+    triage_thresholds: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class ConsortiumMemberRow(Base):
