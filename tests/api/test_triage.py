@@ -59,3 +59,14 @@ def test_only_the_convenor_sets_thresholds_and_bad_ones_are_named(client, world)
     assert {e["field"] for e in r.json()["errors"]} == {"thresholds.reuse_min_soh", "thresholds.reuse_min_sho"}
     assert client.get(url, headers=auth(world.key("Voltavia Motors"))).json()["overrides"] == {}
     assert client.get(url, headers=auth(world.outsider_key)).status_code == 404
+
+
+def test_a_decision_can_be_recorded_in_the_custody_log(client, world):
+    setup(client, world, soce=0.55)
+    r = triage(client, world, key="Rheinland Dismantling", record_at_site="DE-DUI-YARD")
+    assert r.status_code == 200, r.text
+    assert r.json()["route"] == "recycle"  # 0.55 < 0.60 (reference default)
+    timeline = client.get(f"/v1/custody/items/{PACK}", headers=auth(world.key("Rheinland Dismantling"))).json()
+    last = timeline["events"][-1]
+    assert last["leaf_index"] == r.json()["recorded_leaf_index"] and last["kind"] == "triaged"
+    assert last["event"]["details"]["route"] == "recycle" and timeline["state"]["phase"] == "at_site"

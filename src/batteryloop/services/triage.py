@@ -18,7 +18,7 @@ from typing import Any
 from batteryloop.domain.access import Actor
 from batteryloop.domain.errors import InvalidInputError, PermissionDeniedError
 from batteryloop.domain.health.triage import TriageThresholds, classify_end_of_life, default_thresholds
-from batteryloop.services import audit, consortium, shipments
+from batteryloop.services import audit, consortium, custody, shipments
 from batteryloop.services import passport as passport_service
 from batteryloop.services.calc.triage import decision_as_dict
 from batteryloop.storage.tables import ConsortiumRow
@@ -96,7 +96,14 @@ def triage_passport(
     values take precedence over what the passport and the custody log hold (and are echoed as such).
     """
     body = raw if isinstance(raw, dict) else {}
-    unknown = set(body) - {"second_life_demand", "condition", "state_of_health", "negative_events", "age_years"}
+    unknown = set(body) - {
+        "second_life_demand",
+        "condition",
+        "state_of_health",
+        "negative_events",
+        "age_years",
+        "record_at_site",
+    }
     if unknown:
         raise InvalidInputError(f"unknown field(s) {sorted(unknown)}", field=sorted(unknown)[0])
     consortium.get_consortium(uow, actor, consortium_id)
@@ -133,6 +140,19 @@ def triage_passport(
         chemistry=view.chemistry,
         thresholds=thresholds,
     )
-    return {"passport_id": passport_id, "consortium_id": str(consortium_id), "sources": sources} | decision_as_dict(
-        decision
-    )
+    result: dict[str, Any] = {"passport_id": passport_id, "consortium_id": str(consortium_id), "sources": sources}
+    result |= decision_as_dict(decision)
+    site = body.get("record_at_site")
+    if site is not None:  # the decision goes into the custody log as a 'triaged' event
+        details: dict[str, Any] = {"route": decision.route, "rule": decision.rule}
+        if soh is not None:
+            details["state_of_health"] = float(soh)
+        event = {
+            "kind": "triaged",
+            "items": [passport_id],
+            "occurred_at": uow.now().isoformat(),
+            "site": site,
+            "details": details,
+        }
+        result["recorded_leaf_index"] = custody.record_events(uow, actor, [event]).first_leaf_index
+    return result

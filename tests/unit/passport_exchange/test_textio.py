@@ -86,7 +86,8 @@ def test_streamed_lines_equal_the_whole_document(path, size: int) -> None:
 
 
 @given(
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60),
+    # no NUL: "x" then NUL is, by the documented sniffing rule 2, BOM-less UTF-16 (and NUL is no text character)
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60),
     st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "utf-32"]),
     st.integers(1, 7),
 )

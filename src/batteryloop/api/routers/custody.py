@@ -30,8 +30,9 @@ EVENTS_EXAMPLE = {
 async def record_events(call: CallerDep, body: Any = Body(..., examples=[EVENTS_EXAMPLE])) -> dict[str, Any]:
     """Record custody events for the caller's organisation, all or none. Kinds: registered, condition_measured,
     retired, collected, packed, dispatched, received, weighed, stored, dismantled, sorted, lot_assigned, processed,
-    repurposed, handed_over, incident. Impossible steps (a pack in a lot dispatched, a shipment received twice, a
-    pack at two sites) are refused with the reason; ``commercial`` details stay off the log (committed by hash)."""
+    repurposed, handed_over, incident, triaged. Impossible steps (a pack in a lot dispatched, a shipment received
+    twice, a pack at two sites) are refused with the reason; ``commercial`` details stay off the log (committed by
+    hash)."""
     recorded = await call(lambda uow, actor: custody.record_events(uow, actor, body))
     return recorded.as_dict()
 

@@ -15,8 +15,8 @@ Each pack or module (by passport id) moves through a state machine (:func:`apply
 Impossible sequences are refused with the reason: dispatching a pack that sits in a lot, receiving a shipment
 twice (the pack is no longer in transit), an event at one site for a pack that is at another (one pack in two
 places), anything after ``processed``. ``weighed``, ``stored``, ``sorted``, ``dismantled`` happen at the pack's
-site and keep its state; ``condition_measured``, ``handed_over`` and ``incident`` keep any state but the terminal
-ones (an incident may still be recorded after processing).
+site and keep its state; ``condition_measured``, ``handed_over``, ``incident`` and ``triaged`` (an end-of-life
+decision) keep any state but the terminal ones (an incident may still be recorded after processing).
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ class EventKind(StrEnum):
     REPURPOSED = "repurposed"
     HANDED_OVER = "handed_over"
     INCIDENT = "incident"
+    TRIAGED = "triaged"
 
 
 class Phase(StrEnum):
@@ -146,6 +147,11 @@ DETAILS: Final[Mapping[EventKind, Mapping[str, tuple[bool, Any]]]] = {
     EventKind.REPURPOSED: {"successor_passport_id": (False, _code)},
     EventKind.HANDED_OVER: {"to_org_id": (True, _org), "transfer": (True, _choice("ownership", "responsibility"))},
     EventKind.INCIDENT: {"incident_type": (True, _code), "severity": (False, _choice("minor", "major", "critical"))},
+    EventKind.TRIAGED: {
+        "route": (True, _choice("reuse", "remanufacture", "repurpose", "recycle", "safety_hold")),
+        "rule": (False, _code),
+        "state_of_health": (False, _share),
+    },
 }
 
 
@@ -324,7 +330,7 @@ def apply(state: ItemState | None, event: Event, item: str) -> ItemState:
         raise refuse("it is registered already")
     if state.phase in TERMINAL and kind is not EventKind.INCIDENT:
         raise refuse(f"it is {state.phase.value}; nothing follows")
-    if kind in (EventKind.CONDITION_MEASURED, EventKind.HANDED_OVER, EventKind.INCIDENT):
+    if kind in (EventKind.CONDITION_MEASURED, EventKind.HANDED_OVER, EventKind.INCIDENT, EventKind.TRIAGED):
         return state
     if kind is EventKind.RETIRED:
         if state.phase is not Phase.IN_SERVICE:
