@@ -144,3 +144,12 @@ def test_only_the_owner_transfers_ownership_and_only_to_a_partner(client, world)
     r = post(client, volt, away)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "events[0].details.to_org_id"
     assert post(client, volt, grab).status_code == 201  # the owner may
+
+
+def test_events_are_recorded_in_the_order_they_happen(client, world):
+    register(client, world)
+    volt = world.key("Voltavia Motors")
+    assert post(client, volt, ev("registered", "DE-WOB-PLANT", "05T08:00:00")).status_code == 201
+    late = post(client, volt, ev("retired", "DE-WOB-PLANT", "03T08:00:00"))  # two days before the registration
+    assert late.status_code == 422
+    assert late.json()["errors"][0]["field"] == "events[0].occurred_at" and "previous event" in late.text

@@ -107,9 +107,21 @@ def record_events(uow: UnitOfWork, actor: Actor, raw: object) -> Recorded:
     owner_of: dict[str, uuid.UUID] = {pid: o for pid, (_, o) in known.items()}
     check_may_record(uow, actor, {**owners, **owner_of})
     partners = set(uow.session.scalars(fellow_member_ids(actor.org_id))) | {actor.org_id}
+    last_at = uow.custody.last_times(items)
     problems: list[Problem] = []
     for i, event in enumerate(events):
         for j, item in enumerate(event.items):
+            previous = last_at.get(item)
+            if previous is not None and event.occurred_at < previous:
+                problems.append(
+                    Problem(
+                        field=f"events[{i}].occurred_at",
+                        reason=f"{item}'s previous event happened at {previous.isoformat()}; events are recorded in "
+                        "the order they happen",
+                    )
+                )
+                continue
+            last_at[item] = event.occurred_at
             try:
                 states[item] = apply(states.get(item), event, item)
             except InvalidInputError as exc:
@@ -160,7 +172,11 @@ def record_events(uow: UnitOfWork, actor: Actor, raw: object) -> Recorded:
             links.append((leaf, item))
             last_leaf[item] = leaf
     uow.custody.add_events(rows, links)
-    final = {pid: (s, owner_of[pid], last_leaf[pid]) for pid, s in states.items() if s is not None and pid in last_leaf}
+    final = {
+        pid: (s, owner_of[pid], last_leaf[pid], last_at[pid])
+        for pid, s in states.items()
+        if s is not None and pid in last_leaf
+    }
     uow.custody.save_states(final, new=[pid for pid in final if pid not in known])
     audit.record(
         uow,

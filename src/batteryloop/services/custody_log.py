@@ -191,7 +191,11 @@ def stored_checkpoint(uow: UnitOfWork, size: int | None = None) -> SignedCheckpo
     """A checkpoint signed earlier (of ``size`` entries, or the newest)."""
     stored = uow.log.checkpoint(size)
     if stored is None:
-        what = "no checkpoint has been signed yet" if size is None else f"no checkpoint was signed at size {size}"
+        what = (
+            "no checkpoint has been signed yet: fetch GET /v1/log/checkpoint (it signs one), or pass the tree size"
+            if size is None
+            else f"no checkpoint was signed at size {size}; GET /v1/log/checkpoint gives the newest"
+        )
         raise NotFoundError(what, field="size")
     return SignedCheckpoint(stored[0], stored[1], stored[2])
 

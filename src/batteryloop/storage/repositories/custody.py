@@ -7,6 +7,7 @@ owners share their ``custody`` data with (consortium agreements, deny by default
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -96,13 +97,16 @@ class SqlCustodyRepository:
         finally:
             cursor.close()
 
-    def save_states(self, states: Mapping[str, tuple[ItemState, uuid.UUID, int]], *, new: Iterable[str]) -> None:
-        """Write item states (``(state, owner, last leaf index)``); ``new`` names the items seen the first time."""
+    def save_states(
+        self, states: Mapping[str, tuple[ItemState, uuid.UUID, int, datetime]], *, new: Iterable[str]
+    ) -> None:
+        """Write item states (``(state, owner, last leaf index, last event time)``); ``new`` names the items seen
+        the first time."""
         fresh = set(new)
         dialect = self._uow.dialect
         rows = [
-            (s.phase.value, s.site, s.to_site, s.shipment_id, s.lot_id, leaf, owner, pid)
-            for pid, (s, owner, leaf) in states.items()
+            (s.phase.value, s.site, s.to_site, s.shipment_id, s.lot_id, leaf, at, owner, pid)
+            for pid, (s, owner, leaf, at) in states.items()
         ]
         columns = (
             "phase",
@@ -111,15 +115,18 @@ class SqlCustodyRepository:
             "shipment_id",
             "lot_id",
             "last_leaf_index",
+            "last_occurred_at",
             "owner_org_id",
             "passport_id",
         )
-        self._insert("custody_items", columns, driver_params(dialect, [r for r in rows if r[7] in fresh], uuids=[6]))
-        changed = driver_params(dialect, [r for r in rows if r[7] not in fresh], uuids=[6])
+        self._insert(
+            "custody_items", columns, driver_params(dialect, [r for r in rows if r[8] in fresh], times=[6], uuids=[7])
+        )
+        changed = driver_params(dialect, [r for r in rows if r[8] not in fresh], times=[6], uuids=[7])
         if not changed:
             return
         if dialect == "sqlite":
-            assignments = ", ".join(f"{c} = ?" for c in columns[:7])
+            assignments = ", ".join(f"{c} = ?" for c in columns[:8])
             self._executemany(f"UPDATE custody_items SET {assignments} WHERE passport_id = ?", changed)
             return
         # PostgreSQL: stage the new states with COPY, then one UPDATE ... FROM (executemany of UPDATEs is slow)
@@ -127,12 +134,24 @@ class SqlCustodyRepository:
             "CREATE TEMP TABLE IF NOT EXISTS custody_items_stage (LIKE custody_items) ON COMMIT DROP"
         )
         self._insert("custody_items_stage", columns, changed)
-        assignments = ", ".join(f"{c} = s.{c}" for c in columns[:7])
+        assignments = ", ".join(f"{c} = s.{c}" for c in columns[:8])
         self._uow.connection.exec_driver_sql(
             f"UPDATE custody_items AS t SET {assignments} FROM custody_items_stage AS s "
             "WHERE t.passport_id = s.passport_id"
         )
         self._uow.connection.exec_driver_sql("DELETE FROM custody_items_stage")
+
+    def last_times(self, passport_ids: Sequence[str]) -> dict[str, datetime]:
+        """When each known item's newest custody event happened."""
+        found: dict[str, datetime] = {}
+        for start in range(0, len(passport_ids), 500):
+            rows = self._uow.connection.execute(
+                select(_I.c.passport_id, _I.c.last_occurred_at).where(
+                    _I.c.passport_id.in_(passport_ids[start : start + 500])
+                )
+            )
+            found.update((pid, at) for pid, at in rows if at is not None)
+        return found
 
     def add_events(self, events: Sequence[Mapping[str, Any]], items: Sequence[tuple[int, str]]) -> None:
         """Insert event index rows (custody_events columns) and their items ``(leaf_index, passport_id)``."""

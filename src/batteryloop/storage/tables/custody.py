@@ -60,5 +60,6 @@ class CustodyItemRow(Base):
     shipment_id: Mapped[str | None] = mapped_column(String(100))
     lot_id: Mapped[str | None] = mapped_column(String(100))
     last_leaf_index: Mapped[int] = mapped_column(_BIG)
+    last_occurred_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_custody_items_owner_org_id", "owner_org_id"),)
