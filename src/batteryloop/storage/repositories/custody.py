@@ -7,8 +7,8 @@ owners share their ``custody`` data with (consortium agreements, deny by default
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, Table, exists, or_, select
