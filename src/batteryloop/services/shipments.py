@@ -271,7 +271,9 @@ def dispatch(uow: UnitOfWork, actor: Actor, shipment_id: uuid.UUID, raw: object)
          "details": {"packaging": i.packaging}}
         for i in unpacked
     ]  # fmt: skip
-    weighed = {"mass_kg": gross, "basis": "gross"} | ({"scale_id": body["scale_id"]} if body.get("scale_id") else {})
+    weighed = {"mass_kg": gross, "basis": "gross", "scope": "load"} | (
+        {"scale_id": body["scale_id"]} if body.get("scale_id") else {}
+    )
     events.append({"kind": "weighed", "items": pids, "occurred_at": _stamp(at), "site": row.from_site,
                    "details": weighed})  # fmt: skip
     details = {"shipment_id": row.code, "to_site": row.to_site}
@@ -299,7 +301,9 @@ def receive(uow: UnitOfWork, actor: Actor, shipment_id: uuid.UUID, raw: object) 
     if row.dispatched_at is not None and at < row.dispatched_at.astimezone(UTC):
         raise InvalidInputError("the receipt is before the dispatch", field="occurred_at")
     pids = [i.passport_id for i in _items(uow, row.id)]
-    weighed = {"mass_kg": gross, "basis": "gross"} | ({"scale_id": body["scale_id"]} if body.get("scale_id") else {})
+    weighed = {"mass_kg": gross, "basis": "gross", "scope": "load"} | (
+        {"scale_id": body["scale_id"]} if body.get("scale_id") else {}
+    )
     events = [
         {"kind": "received", "items": pids, "occurred_at": _stamp(at), "site": row.to_site,
          "details": {"shipment_id": row.code}},

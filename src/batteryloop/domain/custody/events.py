@@ -138,6 +138,8 @@ DETAILS: Final[Mapping[EventKind, Mapping[str, tuple[bool, Any]]]] = {
         "mass_kg": (True, _mass),
         "scale_id": (False, _code),
         "basis": (False, _choice("gross", "net")),
+        # "load": the mass of all the event's items together (a shipment on the scale); default: each item's own
+        "scope": (False, _choice("item", "load")),
     },
     EventKind.STORED: {"location": (False, _code)},
     EventKind.DISMANTLED: {"into": (False, _choice("modules", "cells", "components"))},

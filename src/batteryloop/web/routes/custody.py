@@ -151,9 +151,12 @@ def where_text(state: Mapping[str, Any]) -> str:
     return texts.get(str(phase), str(state.get("where") or humanize(phase)))
 
 
-def _mass(details: Mapping[str, Any]) -> str:
+def _mass(details: Mapping[str, Any], items: int = 1) -> str:
     text = f"{number(details['mass_kg'])}\u00a0kg"
-    return text + (f" {details['basis']}" if details.get("basis") in ("gross", "net") else "")
+    text += f" {details['basis']}" if details.get("basis") in ("gross", "net") else ""
+    if details.get("scope") == "load" and items > 1:
+        text += f", the load of {items} packs together"
+    return text
 
 
 def event_details(
@@ -172,10 +175,10 @@ def event_details(
         return names.get(org_id, ANOTHER_MEMBER) if org_id else ANOTHER_MEMBER
 
     for key, value in sorted(details.items(), key=lambda kv: (DETAIL_ORDER.get(kv[0], len(DETAIL_ORDER)), kv[0])):
-        if key == "basis":
+        if key in ("basis", "scope"):
             continue  # said with the mass
         if key == "mass_kg":
-            out.append(Detail("Mass", _mass(details)))
+            out.append(Detail("Mass", _mass(details, len(event.get("items") or ()))))
         elif key == "shipment_id":
             out.append(Detail("Shipment", str(value), href=shipments.get(str(value)), mono=True))
         elif key in ("carrier_org_id", "to_org_id"):
