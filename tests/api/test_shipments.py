@@ -145,3 +145,16 @@ def test_declarations_must_not_contradict_the_log_and_the_passports(client, worl
     assert "custody log records critically_damaged" in reasons["shipment.items[1].condition"]
     assert "passport says lithium_ion" in reasons["shipment.items[0].chemistry"]
     assert "less than the packs' own gross masses" in reasons["shipment.declared_gross_kg"]
+
+
+def test_a_planned_shipment_is_received_through_its_endpoint_not_as_a_bare_event(client, world):
+    setup(client, world)
+    shipper, receiver = auth(world.key(DISMANTLER)), auth(world.key(RECYCLER))
+    sid = client.post("/v1/shipments", json=plan(world), headers=shipper).json()["id"]
+    client.post(f"/v1/shipments/{sid}/dispatch", json={"gross_kg": 905.0, "occurred_at": "2026-11-26T08:00:00Z"},
+                headers=shipper)  # fmt: skip
+    bare = {"kind": "received", "items": PACKS, "occurred_at": "2026-11-26T15:00:00Z", "site": "DE-BRE-RECYCLER",
+            "details": {"shipment_id": "SHP-1"}}  # fmt: skip
+    r = client.post("/v1/custody/events", json={"events": [bare]}, headers=receiver)
+    assert r.status_code == 422 and "/receive" in r.text
+    assert client.get(f"/v1/shipments/{sid}", headers=receiver).json()["status"] == "dispatched"

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy import select
+
 from batteryloop.domain.access import Actor
 from batteryloop.domain.custody.events import EventKind, ItemState, apply, check_events, commit_to, describe
 from batteryloop.domain.errors import InvalidInputError, NotFoundError, PermissionDeniedError
@@ -26,6 +28,7 @@ from batteryloop.domain.organization import DataCategory
 from batteryloop.domain.passport.problems import PassportValidationError, Problem
 from batteryloop.services import audit, custody_log
 from batteryloop.storage.access import fellow_member_ids, may_read_owner
+from batteryloop.storage.tables import ShipmentRow
 from batteryloop.storage.uow import UnitOfWork
 
 
@@ -81,7 +84,24 @@ def check_may_record(uow: UnitOfWork, actor: Actor, owners: dict[str, uuid.UUID]
             )
 
 
-def record_events(uow: UnitOfWork, actor: Actor, raw: object) -> Recorded:
+def _check_not_a_planned_shipment(uow: UnitOfWork, events: list[Any]) -> None:
+    """Dispatch and receipt of a shipment planned on the platform go through its endpoints (which weigh and
+    reconcile); posting them as bare events would leave the shipment's record behind the log."""
+    codes = {e.details.get("shipment_id") for e in events if e.kind in (EventKind.DISPATCHED, EventKind.RECEIVED)}
+    codes.discard(None)
+    if not codes:
+        return
+    planned = set(uow.session.scalars(select(ShipmentRow.code).where(ShipmentRow.code.in_(codes))))
+    if planned:
+        code = sorted(planned)[0]
+        raise InvalidInputError(
+            f"shipment {code} is planned on the platform: dispatch and receive it with POST /v1/shipments/{{id}}/"
+            "dispatch and /receive, which weigh and reconcile it",
+            field="events",
+        )
+
+
+def record_events(uow: UnitOfWork, actor: Actor, raw: object, *, for_shipment: bool = False) -> Recorded:
     """Check, apply and log a batch of events (a list, or ``{"events": [...]}``) for the caller's organisation."""
     if actor.org_id is None or not actor.may_write:
         raise PermissionDeniedError("only admins and operators of an organisation record custody events", field="role")
@@ -98,6 +118,8 @@ def record_events(uow: UnitOfWork, actor: Actor, raw: object) -> Recorded:
         for e, c, s in zip(bare, commercial, salts, strict=True)
     ]
     events = check_events(prepared, org_id=str(actor.org_id))
+    if not for_shipment:
+        _check_not_a_planned_shipment(uow, events)
 
     uow.log.size(for_update=True)  # the log's lock: lifecycle checks and log order agree
     items = sorted({item for e in events for item in e.items})

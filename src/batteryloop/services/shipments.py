@@ -281,7 +281,7 @@ def dispatch(uow: UnitOfWork, actor: Actor, shipment_id: uuid.UUID, raw: object)
         details["carrier_org_id"] = str(row.carrier_org_id)
     events.append({"kind": "dispatched", "items": pids, "occurred_at": _stamp(at), "site": row.from_site,
                    "details": details})  # fmt: skip
-    recorded = custody.record_events(uow, actor, events)
+    recorded = custody.record_events(uow, actor, events, for_shipment=True)
     row.status, row.dispatched_at, row.dispatched_kg = "dispatched", at, gross
     row.dispatch_leaf_index = recorded.first_leaf_index + len(events) - 2  # the weighing
     uow.session.flush()
@@ -309,7 +309,7 @@ def receive(uow: UnitOfWork, actor: Actor, shipment_id: uuid.UUID, raw: object) 
          "details": {"shipment_id": row.code}},
         {"kind": "weighed", "items": pids, "occurred_at": _stamp(at), "site": row.to_site, "details": weighed},
     ]  # fmt: skip
-    recorded = custody.record_events(uow, actor, events)
+    recorded = custody.record_events(uow, actor, events, for_shipment=True)
     result = reconcile(row.dispatched_kg or row.declared_gross_kg, gross,
                        Tolerance(row.tolerance_absolute_kg, row.tolerance_relative))  # fmt: skip
     evidence = result.as_dict() | {
