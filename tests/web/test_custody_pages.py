@@ -28,6 +28,7 @@ from batteryloop.services import custody, custody_log, shipments
 from batteryloop.services import passport as passport_service
 from batteryloop.storage.uow import Store
 from batteryloop.web.routes import custody as custody_pages
+from tests.web._chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 PACKS = ["urn:voltavia:cust0001", "urn:voltavia:cust0002"]
 SPARE = "urn:voltavia:cust0003"
@@ -384,24 +385,6 @@ def test_a_proof_the_viewer_may_not_read_is_not_found(client, world, scenario):
 
 # -- in a real Chromium ------------------------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _require_chromium() -> None:
-    if not os.access(CHROMIUM, os.X_OK):
-        message = "install Debian's chromium (apt-get install chromium) to run browser tests"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-
 
 @pytest.fixture(scope="module")
 def live_custody_server(tmp_path_factory: pytest.TempPathFactory):
@@ -488,7 +471,7 @@ def test_discrepancy_and_proof_pages_in_chromium(live_custody_server, tmp_path):
     proof's verdict badges read as verifying; screenshots at desktop and phone widths."""
     from playwright.sync_api import expect, sync_playwright
 
-    _require_chromium()
+    require_chromium()
     url, keys, built = live_custody_server
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

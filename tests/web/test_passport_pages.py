@@ -21,6 +21,7 @@ from batteryloop.services import key as key_service
 from batteryloop.services import passport as passport_service
 from batteryloop.web.routes import passport as passport_pages
 from batteryloop.web.security import CONTENT_SECURITY_POLICY
+from tests.web._chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 PID = "urn:voltavia:vm-2024-000123"
 PART_NUMBER = "VM-PN-LI-4711"  # part_numbers: legitimate interest (recycler, dismantler, ...) and Commission
@@ -552,29 +553,14 @@ def test_unknown_value_shapes_fall_back_to_text():
 
 # -- in a real Chromium ------------------------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.fixture(scope="module")
 def live_passport_server(tmp_path_factory: pytest.TempPathFactory):
     """A uvicorn server on a free port over a demo database holding one full passport of Voltavia Motors."""
-    import os
     import threading
     import time
 
-    if not os.access(CHROMIUM, os.X_OK):
-        message = "install Debian's chromium (apt-get install chromium) to run browser tests"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_chromium()
     import uvicorn
 
     from batteryloop.asgi import create_app

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from batteryloop.demo.passports import MODELS
 from batteryloop.domain.access import Actor
 from batteryloop.domain.organization import MemberRole, OrganizationKind
+from batteryloop.domain.passport.primitives import format_datetime
 from batteryloop.services import custody, shipments
 from batteryloop.storage.tables import BatteryModelRow, PassportRow
 from batteryloop.storage.uow import Store
@@ -39,10 +40,6 @@ CRATE_KG = 38.0  # an LP903 steel crate for one EV pack
 FIRE_BOX_KG = 210.0  # a P911 package for one critically damaged pack
 PER_SHIPMENT = 4
 DISCREPANCY_SHARE = 0.1
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def build_demo_custody(
@@ -86,7 +83,7 @@ def build_demo_custody(
                     {
                         "kind": "registered",
                         "items": [pid],
-                        "occurred_at": _stamp(retired - timedelta(days=1500)),
+                        "occurred_at": format_datetime(retired - timedelta(days=1500)),
                         "site": OEM_SITES[oem],
                     }
                 )
@@ -94,7 +91,7 @@ def build_demo_custody(
                     {
                         "kind": "retired",
                         "items": [pid],
-                        "occurred_at": _stamp(retired),
+                        "occurred_at": format_datetime(retired),
                         "site": OEM_SITES[oem],
                         "details": {"route": "recycle"},
                     }
@@ -107,12 +104,12 @@ def build_demo_custody(
             at = start + timedelta(days=rng.randint(12, 20), hours=rng.randint(7, 15))
             condition = "critically_damaged" if pid == damaged else "intact"
             soh = round(rng.uniform(0.62, 0.79), 3)
-            events.append({"kind": "collected", "items": [pid], "occurred_at": _stamp(at), "site": YARD})
+            events.append({"kind": "collected", "items": [pid], "occurred_at": format_datetime(at), "site": YARD})
             events.append(
                 {
                     "kind": "condition_measured",
                     "items": [pid],
-                    "occurred_at": _stamp(at + timedelta(hours=2)),
+                    "occurred_at": format_datetime(at + timedelta(hours=2)),
                     "site": YARD,
                     "details": {"state_of_health": soh, "condition": condition, "method": "BMS-readout"},
                 }
@@ -165,7 +162,7 @@ def build_demo_custody(
                     uow,
                     dismantler,
                     uuid.UUID(shipment["id"]),
-                    {"gross_kg": sent_kg, "occurred_at": _stamp(sent_at), "scale_id": "RD-SCALE-1"},
+                    {"gross_kg": sent_kg, "occurred_at": format_datetime(sent_at), "scale_id": "RD-SCALE-1"},
                 )
                 light = rng.random() < DISCREPANCY_SHARE
                 got_kg = round(sent_kg + rng.gauss(0, 0.8) - (rng.uniform(12, 40) if light else 0), 1)
@@ -175,12 +172,16 @@ def build_demo_custody(
                     uow,
                     receiver,
                     uuid.UUID(shipment["id"]),
-                    {"gross_kg": got_kg, "occurred_at": _stamp(got_at), "scale_id": f"{SITES[recycler]}-SCALE"},
+                    {
+                        "gross_kg": got_kg,
+                        "occurred_at": format_datetime(got_at),
+                        "scale_id": f"{SITES[recycler]}-SCALE",
+                    },
                 )
                 stored = {
                     "kind": "stored",
                     "items": [pid for pid, _ in group],
-                    "occurred_at": _stamp(got_at + timedelta(hours=1)),
+                    "occurred_at": format_datetime(got_at + timedelta(hours=1)),
                     "site": SITES[recycler],
                     "details": {"location": "BAY-" + str(1 + number % 6)},
                 }

@@ -29,6 +29,7 @@ from batteryloop.domain.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from batteryloop.domain.passport.primitives import format_datetime
 from batteryloop.domain.passport.problems import PassportValidationError, Problem
 from batteryloop.domain.transport.classification import TransportClassification
 from batteryloop.services import audit, custody
@@ -249,10 +250,6 @@ def _mass(value: object, field: str) -> float:
     return float(value)
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
-
-
 def dispatch(uow: UnitOfWork, actor: Actor, shipment_id: uuid.UUID, raw: object) -> dict[str, Any]:
     """Weigh and dispatch a planned shipment (the sender): ``{gross_kg, occurred_at, scale_id?}``."""
     row = _get(uow, actor, shipment_id)
@@ -267,19 +264,19 @@ def dispatch(uow: UnitOfWork, actor: Actor, shipment_id: uuid.UUID, raw: object)
     states = uow.custody.states(pids)
     unpacked = [i for i in items if i.passport_id not in states or states[i.passport_id][0].phase.value != "packed"]
     events: list[dict[str, Any]] = [
-        {"kind": "packed", "items": [i.passport_id], "occurred_at": _stamp(at), "site": row.from_site,
+        {"kind": "packed", "items": [i.passport_id], "occurred_at": format_datetime(at), "site": row.from_site,
          "details": {"packaging": i.packaging}}
         for i in unpacked
     ]  # fmt: skip
     weighed = {"mass_kg": gross, "basis": "gross", "scope": "load"} | (
         {"scale_id": body["scale_id"]} if body.get("scale_id") else {}
     )
-    events.append({"kind": "weighed", "items": pids, "occurred_at": _stamp(at), "site": row.from_site,
+    events.append({"kind": "weighed", "items": pids, "occurred_at": format_datetime(at), "site": row.from_site,
                    "details": weighed})  # fmt: skip
     details = {"shipment_id": row.code, "to_site": row.to_site}
     if row.carrier_org_id:
         details["carrier_org_id"] = str(row.carrier_org_id)
-    events.append({"kind": "dispatched", "items": pids, "occurred_at": _stamp(at), "site": row.from_site,
+    events.append({"kind": "dispatched", "items": pids, "occurred_at": format_datetime(at), "site": row.from_site,
                    "details": details})  # fmt: skip
     recorded = custody.record_events(uow, actor, events, for_shipment=True)
     row.status, row.dispatched_at, row.dispatched_kg = "dispatched", at, gross
@@ -305,9 +302,9 @@ def receive(uow: UnitOfWork, actor: Actor, shipment_id: uuid.UUID, raw: object) 
         {"scale_id": body["scale_id"]} if body.get("scale_id") else {}
     )
     events = [
-        {"kind": "received", "items": pids, "occurred_at": _stamp(at), "site": row.to_site,
+        {"kind": "received", "items": pids, "occurred_at": format_datetime(at), "site": row.to_site,
          "details": {"shipment_id": row.code}},
-        {"kind": "weighed", "items": pids, "occurred_at": _stamp(at), "site": row.to_site, "details": weighed},
+        {"kind": "weighed", "items": pids, "occurred_at": format_datetime(at), "site": row.to_site, "details": weighed},
     ]  # fmt: skip
     recorded = custody.record_events(uow, actor, events, for_shipment=True)
     result = reconcile(row.dispatched_kg or row.declared_gross_kg, gross,
@@ -348,9 +345,9 @@ def shipment_view(uow: UnitOfWork, actor: Actor, shipment_id: uuid.UUID) -> dict
         "planned_date": row.planned_date.isoformat(),
         "declared_gross_kg": row.declared_gross_kg,
         "tolerance": {"absolute_kg": row.tolerance_absolute_kg, "relative": row.tolerance_relative},
-        "dispatched_at": _stamp(row.dispatched_at.astimezone(UTC)) if row.dispatched_at else None,
+        "dispatched_at": format_datetime(row.dispatched_at) if row.dispatched_at else None,
         "dispatched_kg": row.dispatched_kg,
-        "received_at": _stamp(row.received_at.astimezone(UTC)) if row.received_at else None,
+        "received_at": format_datetime(row.received_at) if row.received_at else None,
         "received_kg": row.received_kg,
         "reconciliation": row.reconciliation,
         "items": [

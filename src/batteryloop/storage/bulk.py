@@ -146,7 +146,7 @@ def driver_params(
     return out
 
 
-def placeholders(dialect: str, count: int) -> str:
+def param_marks(dialect: str, count: int) -> str:
     """``?, ?, ...`` (SQLite) or ``%s, %s, ...`` (PostgreSQL) for ``count`` values."""
     return ", ".join(["?" if dialect == "sqlite" else "%s"] * count)
 

@@ -17,7 +17,7 @@ from batteryloop.domain.access import Actor
 from batteryloop.domain.custody.events import ItemState, Phase
 from batteryloop.domain.organization import DataCategory
 from batteryloop.storage.access import readable_owner_ids
-from batteryloop.storage.bulk import driver_params, placeholders
+from batteryloop.storage.bulk import driver_params, param_marks
 from batteryloop.storage.tables import (
     CustodyEventItemRow,
     CustodyEventRow,
@@ -86,7 +86,7 @@ class SqlCustodyRepository:
         dialect = self._uow.dialect
         if dialect == "sqlite":
             self._executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders(dialect, len(columns))})", rows
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({param_marks(dialect, len(columns))})", rows
             )
             return
         cursor = self._uow.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]

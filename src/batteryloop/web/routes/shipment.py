@@ -31,7 +31,7 @@ from batteryloop.storage.uow import UnitOfWork
 from batteryloop.web.errors import PageError
 from batteryloop.web.pages import Pages
 from batteryloop.web.routes.custody import ANOTHER_MEMBER, condition_label, org_names, proof_path, shipment_path
-from batteryloop.web.routes.passport import custody_path, day, moment_text, number, passport_path
+from batteryloop.web.routes.passport import StatusFilter, custody_path, day, moment_text, number, passport_path
 from batteryloop.web.session import CurrentViewer, PageUow, Viewer
 from batteryloop.web.templating import render
 
@@ -89,15 +89,6 @@ def package_words(code: str, count: int) -> str:
 
 
 # -- the list ----------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class StatusFilter:
-    status: str | None
-    label: str
-    count: int
-    href: str
-    current: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ as notes; structural problems (the document is not an object, no passport identi
 
 LENIENT: Final = frozenset({"putting_into_service_date"})
 """Attributes whose unreadable value is left out with a note even when refusing. The date of putting into service
-is stated by whoever puts the battery into service, after the passport exists; partner systems carry placeholders
+is stated by whoever puts the battery into service, after the passport exists; partner systems carry dummy values
 for it (the published Catena-X sample has ``"7172-75-08"``), and no registry decision rests on it. Every other
 unusable value refuses the document by default."""
 
