@@ -55,6 +55,9 @@ OWN_SCOPE = {
     ("POST", "/v1/passports"),
     ("POST", "/v1/passports:import"),
     ("GET", "/v1/shipments"),
+    ("GET", "/v1/models"),
+    ("POST", "/v1/models"),
+    ("GET", "/v1/models/design-comparison"),
     ("GET", "/"),
 }
 
@@ -84,6 +87,12 @@ def bodies(target: dict[str, str]) -> dict[tuple[str, str], object]:
             ],
         },
         ("POST", "/v1/custody/triage/{passport_id}"): {"second_life_demand": True},
+        ("POST", "/v1/custody/identify/{passport_id}"): {
+            "elements_wt_pct": {"Li": 2.0, "Fe": 15.9, "P": 8.8, "C": 30.0},  # an LFP black mass
+            "record_at_site": "OUT-YARD",
+        },
+        ("POST", "/v1/models"): {"code": "OUT-M1", "attributes": {"battery_category": "ev"}},
+        ("PUT", "/v1/models/{model_id}/design"): DESIGN_FACTS,
         ("PUT", "/v1/custody/triage-thresholds/{consortium_id}"): {"reuse_min_soh": 0.9},
         ("POST", "/v1/shipments/{shipment_id}/dispatch"): {"gross_kg": 452, "occurred_at": "2026-11-26T08:00:00Z"},
         ("POST", "/v1/shipments/{shipment_id}/receive"): {"gross_kg": 452, "occurred_at": "2026-11-26T09:00:00Z"},
@@ -125,6 +134,12 @@ def bodies(target: dict[str, str]) -> dict[tuple[str, str], object]:
     }
 
 
+DESIGN_FACTS = {
+    "joining": {"pack_to_module": "screws", "module_to_cell": "screws"}, "disassembly_steps": 12,
+    "disassembly_minutes": 40, "tools": "standard", "modules": 8, "cell_format": "prismatic",
+    "chemistry_label_on_modules": True, "year": 2025,
+}  # fmt: skip
+
 QUERY = {
     ("POST", "/v1/passports:import"): {"format": "jsonl"},
     ("GET", "/v1/log/proof/inclusion"): {"index": 0},
@@ -150,7 +165,7 @@ def routes(app):
 
 
 @pytest.fixture
-def target(platform, world, target_passport, target_shipment):
+def target(platform, world, target_passport, target_shipment, target_model):
     volt = world.org_ids["Voltavia Motors"]
     with platform.store.uow() as uow:
         member = uow.session.scalars(select(MemberRow).where(MemberRow.organization_id == volt)).first()
@@ -168,6 +183,7 @@ def target(platform, world, target_passport, target_shipment):
     secrets |= {"VM-SECRET-PN-7", "0.4237"}  # restricted passport attributes (legitimate interest only)
     secrets |= {"VM-SECRET-SITE-3", "VM-SECRET-PRICE-9"}  # a custody event and its off-log commercial details
     secrets |= {"VM-SECRET-SHP-5", "VM-SECRET-DOCK-1"}  # a shipment's code and site
+    secrets |= {"VM-SECRET-MODEL-2", target_model}  # a battery model with design facts
     return {
         "organization_id": str(volt),
         "consortium_id": str(world.consortium_id),
@@ -180,6 +196,7 @@ def target(platform, world, target_passport, target_shipment):
         "size": "1",
         "leaf_index": "0",
         "shipment_id": target_shipment,
+        "model_id": target_model,
     }
 
 
@@ -212,6 +229,24 @@ def target_passport(platform, world) -> str:
         }])  # fmt: skip
         uow.commit()
     return pid
+
+
+@pytest.fixture
+def target_model(platform, world) -> str:
+    """A battery model of the target organisation with design facts."""
+    from batteryloop.domain.access import Actor
+    from batteryloop.domain.organization import MemberRole, OrganizationKind
+    from batteryloop.services import design
+    from batteryloop.services import passport as passport_service
+
+    actor = Actor(org_id=world.org_ids["Voltavia Motors"], org_kind=OrganizationKind.OEM, role=MemberRole.ADMIN)
+    attributes = {"battery_category": "ev", "battery_chemistry": {"code": "NMC811"}, "battery_mass_kg": 451.5,
+                  "dismantling_manuals": []}  # fmt: skip
+    with platform.store.uow() as uow:
+        model = passport_service.create_model(uow, actor, code="VM-SECRET-MODEL-2", name="", attributes=attributes)
+        design.set_design_facts(uow, actor, model.id, DESIGN_FACTS)
+        uow.commit()
+    return str(model.id)
 
 
 @pytest.fixture
@@ -311,3 +346,9 @@ def test_fellow_non_admins_cannot_write_the_targets_resources(client, world, tar
     ]:
         r = call(client, method, fill(path, target), table.get((method, path)), QUERY.get((method, path)), fellow)
         assert r.status_code in (403, 404), f"{method} {path} -> {r.status_code}"
+
+
+def test_an_outsider_cannot_compare_the_targets_model(client, world, target):
+    r = client.get("/v1/models/design-comparison", params={"model_id": target["model_id"]},
+                   headers=auth(world.outsider_key))  # fmt: skip
+    assert r.status_code == 404 and "VM-SECRET-MODEL-2" not in r.text

@@ -70,3 +70,58 @@ def test_a_decision_can_be_recorded_in_the_custody_log(client, world):
     last = timeline["events"][-1]
     assert last["leaf_index"] == r.json()["recorded_leaf_index"] and last["kind"] == "triaged"
     assert last["event"]["details"]["route"] == "recycle" and timeline["state"]["phase"] == "at_site"
+
+
+def lfp_black_mass() -> dict[str, float]:
+    """An LFP black mass: the cathode's stoichiometric mass fractions (reference chemistry data) at 45 % of the
+    sample, diluted with 30 % graphite and 2 % each of Cu, Al and F."""
+    from batteryloop.domain.chemistry import get_chemistry
+
+    fractions = get_chemistry("LFP").cathode_mass_fractions
+    assay = {el: round(frac * 45.0, 3) for el, frac in fractions.items() if el in ("Li", "Fe", "P")}
+    return assay | {"C": 30.0, "Cu": 2.0, "Al": 2.0, "F": 2.0}
+
+
+def test_a_mislabelled_pack_is_flagged_logged_and_triaged_as_what_it_is(client, world):
+    pack = "urn:voltavia:mislabel01"
+    attributes = {"passport_id": pack, "battery_id": "VM-ML-1", "battery_category": "ev",
+                  "manufacturing_date": "2020-03", "battery_chemistry": {"code": "NMC811"},
+                  "state_of_certified_energy_share": [{"value": 0.7, "recorded_at": "2026-10-01T00:00:00Z"}]}  # fmt: skip
+    assert client.post("/v1/passports", json={"attributes": attributes},
+                       headers=auth(world.key("Voltavia Motors"))).status_code == 201  # fmt: skip
+    recycler = auth(world.key("CircuMet Recycling"))
+    collected = {"kind": "collected", "items": [pack], "occurred_at": "2026-11-02T08:00:00Z", "site": "DE-BRE-RECYCLER"}
+    assert client.post("/v1/custody/events", json={"events": [collected]}, headers=recycler).status_code == 201
+    r = client.post(f"/v1/custody/identify/{pack}", json={"elements_wt_pct": lfp_black_mass(),
+                    "record_at_site": "DE-BRE-RECYCLER"}, headers=recycler)  # fmt: skip
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["chemistry"] == "LFP" and body["declared_chemistry"] == "NMC811"
+    assert body["mismatch"]["declared"] == "NMC811" and body["mismatch"]["identified"] == "LFP"
+    timeline = client.get(f"/v1/custody/items/{pack}", headers=recycler).json()
+    sorted_event = timeline["events"][-1]
+    assert sorted_event["leaf_index"] == body["recorded_leaf_index"] and sorted_event["kind"] == "sorted"
+    assert sorted_event["event"]["details"] == {"chemistry": "LFP", "declared_chemistry": "NMC811", "method": "assay"}
+    decided = client.post(f"/v1/custody/triage/{pack}", params={"consortium_id": str(world.consortium_id)},
+                          json={"second_life_demand": True}, headers=recycler).json()  # fmt: skip
+    assert decided["chemistry_mismatch"] == {"declared": "NMC811", "identified": "LFP",
+                                             "leaf_index": body["recorded_leaf_index"]}  # fmt: skip
+    assert decided["sources"]["chemistry"].startswith(f"custody log entry {body['recorded_leaf_index']}")
+
+
+def test_identification_input_is_checked(client, world):
+    setup(client, world, soce=0.7)
+    recycler = auth(world.key("CircuMet Recycling"))
+    r = client.post(f"/v1/custody/identify/{PACK}", json={"elements_wt_pct": {"Li": -1, "Xx": 3}}, headers=recycler)
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} >= {"elements_wt_pct.Li", "elements_wt_pct.Xx"}
+    r = client.post(f"/v1/custody/identify/{PACK}", json={"assay": {}}, headers=recycler)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "assay"
+    # the declared chemistry is public (Annex XIII point 1), so anyone may check a pack against it, but only a
+    # party with custody of the pack records the result
+    outsider = auth(world.outsider_key)
+    r = client.post(f"/v1/custody/identify/{PACK}", json={"nominal_voltage_v": 3.2}, headers=outsider)
+    assert r.status_code == 200 and r.json()["mismatch"] is None  # LFP declared, olivine family by voltage
+    r = client.post(f"/v1/custody/identify/{PACK}", json={"nominal_voltage_v": 3.2, "record_at_site": "OUT-YARD"},
+                    headers=outsider)  # fmt: skip
+    assert r.status_code in (403, 404)

@@ -6,11 +6,16 @@ responsible for them in shipments of up to four (UN 3480 under SP 377, each pack
 SafeCell Logistics, weighed at dispatch and at receipt. Scales disagree by a few hundred grams (normal noise,
 sd 0.5 kg at dispatch and 0.8 kg at receipt); about one shipment in ten arrives 12-40 kg light (a discrepancy,
 flagged to both partners). One pack is critically damaged (a collision): it travels alone in a P911 package under
-SP 376. Received packs are stored. Everything is seeded, so the demo is the same every time.
+SP 376. The state of health measured at the yard is the passport's last reading less 0-1.5 points of further
+ageing. Received packs are stored, and the recycler's lab assays a black-mass sample of each to sort it by chemistry
+(a ``sorted`` event with the identified chemistry): three packs turn out mislabelled -- their cathode is not the
+chemistry their passport declares -- and are flagged in the triage queue. Everything is seeded, so the demo is the
+same every time.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import uuid
 from collections.abc import Callable
@@ -19,13 +24,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from batteryloop.demo.assays import black_mass_assay
 from batteryloop.demo.passports import MODELS
 from batteryloop.domain.access import Actor
 from batteryloop.domain.organization import MemberRole, OrganizationKind
 from batteryloop.domain.passport.primitives import format_datetime
-from batteryloop.services import custody, shipments
-from batteryloop.storage.tables import BatteryModelRow, PassportRow
-from batteryloop.storage.uow import Store
+from batteryloop.services import custody, identification, shipments
+from batteryloop.storage.tables import BatteryModelRow, PassportReadingRow, PassportRow
+from batteryloop.storage.uow import Store, UnitOfWork
 
 DISMANTLER = "Rheinland Dismantling"
 CARRIER = "SafeCell Logistics"
@@ -37,6 +43,22 @@ OEM_SITES = {
     "Iberia Electric Vehicles": "ES-BCN-IB-SERVICE",
 }
 CRATE_KG = 38.0  # an LP903 steel crate for one EV pack
+#: declared chemistry -> the cathode actually inside, for the first pack of each declared chemistry (mislabelled)
+MISLABELLED = {"NMC811": "NMC622", "LFP": "NMC532", "NMC622": "NMC811"}
+SOH = "state_of_certified_energy_share"
+
+
+def _passport_soh(uow: UnitOfWork, passport_ids: list[str]) -> dict[str, float]:
+    """The newest state of certified energy each passport holds."""
+    rows = uow.session.execute(
+        select(PassportRow.passport_id, PassportReadingRow.value)
+        .join(PassportReadingRow, PassportReadingRow.passport_pk == PassportRow.id)
+        .where(PassportRow.passport_id.in_(passport_ids), PassportReadingRow.attribute == SOH)
+        .order_by(PassportReadingRow.recorded_at)
+    )
+    return {str(pid): float(value) for pid, value in rows if isinstance(value, int | float)}
+
+
 FIRE_BOX_KG = 210.0  # a P911 package for one critically damaged pack
 PER_SHIPMENT = 4
 DISCREPANCY_SHARE = 0.1
@@ -60,15 +82,26 @@ def build_demo_custody(
     def actor(name: str, kind: OrganizationKind) -> Actor:
         return Actor(org_id=organization_ids[name], org_kind=kind, role=MemberRole.OPERATOR)
 
-    counts = {"packs": 0, "events": 0, "shipments": 0, "discrepancies": 0}  # events: the log's size at the end
+    counts = {
+        "packs": 0,
+        "events": 0,
+        "shipments": 0,
+        "discrepancies": 0,
+        "mislabelled": 0,
+    }  # events: the log's size at the end
     with store.uow() as uow:
-        rows = uow.session.execute(
+        waste = uow.session.execute(
             select(PassportRow.passport_id, PassportRow.owner_org_id, BatteryModelRow.code)
             .join(BatteryModelRow, BatteryModelRow.id == PassportRow.model_id)
             .where(PassportRow.status == "waste")
             .order_by(PassportRow.passport_id)
-            .limit(packs)
         ).all()
+        per_model: dict[str, list[Any]] = {}
+        for row in waste:
+            per_model.setdefault(row[2], []).append(row)
+        # every model's packs, taken in turn, so the chain holds all automakers and chemistries
+        in_turn = [row for turn in itertools.zip_longest(*per_model.values()) for row in turn if row is not None]
+        rows = sorted(in_turn[:packs], key=lambda row: row[0])
         if not rows:
             return counts
         by_oem: dict[str, list[str]] = {}
@@ -99,11 +132,20 @@ def build_demo_custody(
             custody.record_events(uow, actor(oem, OrganizationKind.OEM), events)
         damaged = rows[0][0]
         dismantler = actor(DISMANTLER, OrganizationKind.DISMANTLER)
+        in_passport = _passport_soh(uow, [pid for pid, _o, _c in rows])
+        actual: dict[str, str] = {}  # the cathode inside each pack: its model's, unless mislabelled
+        swapped: set[str] = set()
+        for pid, _owner, code in rows:
+            declared = models[code].chemistry
+            actual[pid] = declared
+            if pid != damaged and declared in MISLABELLED and declared not in swapped:
+                actual[pid] = MISLABELLED[declared]
+                swapped.add(declared)
         events = []
         for pid, _owner, _code in rows:
             at = start + timedelta(days=rng.randint(12, 20), hours=rng.randint(7, 15))
             condition = "critically_damaged" if pid == damaged else "intact"
-            soh = round(rng.uniform(0.62, 0.79), 3)
+            soh = round(max(0.05, in_passport.get(pid, 0.7) - rng.uniform(0.0, 0.015)), 3)
             events.append({"kind": "collected", "items": [pid], "occurred_at": format_datetime(at), "site": YARD})
             events.append(
                 {
@@ -186,6 +228,16 @@ def build_demo_custody(
                     "details": {"location": "BAY-" + str(1 + number % 6)},
                 }
                 custody.record_events(uow, receiver, [stored])
+                for pid, _code in group:
+                    if pid == damaged:
+                        continue  # a critically damaged pack is not opened for a sample
+                    sample = {
+                        "elements_wt_pct": black_mass_assay(actual[pid], rng),
+                        "record_at_site": SITES[recycler],
+                        "occurred_at": format_datetime(got_at + timedelta(hours=3)),
+                    }
+                    found = identification.identify_pack(uow, receiver, pid, sample)
+                    counts["mislabelled"] += found["mismatch"] is not None
                 counts["shipments"] += 1
                 counts["discrepancies"] += received["status"] == "discrepancy"
         counts["packs"] = len(rows)

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from batteryloop.demo.design import DESIGN_FACTS
 from batteryloop.domain.access import Actor
 from batteryloop.domain.chemistry import estimate_pack_element_masses
 from batteryloop.domain.organization import MemberRole, OrganizationKind
+from batteryloop.services import design
 from batteryloop.services import passport as passport_service
 from batteryloop.storage.uow import Store
 
@@ -245,6 +247,8 @@ def build_demo_passports(
                 )
                 for m in models
             }
+            for code, created in stored.items():
+                design.set_design_facts(uow, actor, created.id, DESIGN_FACTS[code])
             counts["models"] += len(models)
             rows, readings, waste = [], {}, []
             for serial in range(1, per_oem[oem] + 1):

@@ -185,4 +185,9 @@ def build_demo(store: Store, *, seed: int = 7, batteries: int = 5000, progress: 
             f"{chain['packs']} of them collected and shipped in {chain['shipments']} shipments "
             f"({chain['discrepancies']} with a weight discrepancy); {chain['events']} custody events in the log"
         )
+        result.notes.append(
+            f"the recyclers assayed each received pack: {chain['mislabelled']} turned out mislabelled (their chemistry "
+            "is not the passport's; see /triage); every model has design facts and a design-for-recycling score "
+            "(see /models)"
+        )
     return result

@@ -28,7 +28,7 @@ from batteryloop.domain.organization import DataCategory
 from batteryloop.domain.passport.problems import PassportValidationError, Problem
 from batteryloop.services import audit, custody_log
 from batteryloop.storage.access import fellow_member_ids, may_read_owner
-from batteryloop.storage.tables import ShipmentRow
+from batteryloop.storage.tables import CustodyEventItemRow, CustodyEventRow, ShipmentRow
 from batteryloop.storage.uow import UnitOfWork
 
 
@@ -250,3 +250,19 @@ def event_proof(uow: UnitOfWork, actor: Actor, signer: custody_log.LogSigner, le
     if uow.custody.event(actor, leaf_index) is None:
         raise NotFoundError(f"no custody event {leaf_index} that you may read", field="leaf_index")
     return custody_log.proof_bundle(uow, signer, leaf_index)
+
+
+def latest_details(
+    uow: UnitOfWork, passport_ids: Sequence[str], kind: EventKind
+) -> dict[str, tuple[dict[str, Any], int]]:
+    """The details of the newest logged event of ``kind`` for each of the packs: ``(details, leaf index)``."""
+    if not passport_ids:
+        return {}
+    rows = uow.session.execute(
+        select(CustodyEventItemRow.passport_id, CustodyEventRow.leaf_index)
+        .join(CustodyEventRow, CustodyEventRow.leaf_index == CustodyEventItemRow.leaf_index)
+        .where(CustodyEventItemRow.passport_id.in_(passport_ids), CustodyEventRow.kind == kind.value)
+        .order_by(CustodyEventRow.leaf_index)
+    ).all()
+    entries = uow.log.entries_at(leaf for _, leaf in rows)
+    return {str(pid): (json.loads(entries[leaf]).get("details") or {}, leaf) for pid, leaf in rows}

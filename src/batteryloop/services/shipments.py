@@ -11,7 +11,6 @@ Who sees a shipment: the sending organisation, the receiving one and the carrier
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +19,7 @@ from sqlalchemy import or_, select
 
 from batteryloop.domain.access import Actor
 from batteryloop.domain.chemistry import get_chemistry
-from batteryloop.domain.custody.events import describe
+from batteryloop.domain.custody.events import EventKind, describe
 from batteryloop.domain.custody.shipments import ShipmentPlan, Tolerance, check_plan, reconcile
 from batteryloop.domain.errors import (
     ConflictError,
@@ -35,8 +34,6 @@ from batteryloop.domain.transport.classification import TransportClassification
 from batteryloop.services import audit, custody
 from batteryloop.storage.access import fellow_member_ids
 from batteryloop.storage.tables import (
-    CustodyEventItemRow,
-    CustodyEventRow,
     OrganizationRow,
     PassportRow,
     ShipmentItemRow,
@@ -99,18 +96,10 @@ _SEVERITY = {"intact": 0, "damaged_stable": 1, "critically_damaged": 2}
 
 def logged_conditions(uow: UnitOfWork, passport_ids: list[str]) -> dict[str, tuple[str, int]]:
     """The newest condition the custody log holds for each pack: ``(condition, leaf index)``."""
-    rows = uow.session.execute(
-        select(CustodyEventItemRow.passport_id, CustodyEventRow.leaf_index)
-        .join(CustodyEventRow, CustodyEventRow.leaf_index == CustodyEventItemRow.leaf_index)
-        .where(CustodyEventItemRow.passport_id.in_(passport_ids), CustodyEventRow.kind == "condition_measured")
-        .order_by(CustodyEventRow.leaf_index)
-    ).all()
-    entries = uow.log.entries_at(leaf for _, leaf in rows)
     found: dict[str, tuple[str, int]] = {}
-    for pid, leaf in rows:
-        condition = json.loads(entries[leaf]).get("details", {}).get("condition")
-        if condition in _SEVERITY:
-            found[pid] = (condition, leaf)
+    for pid, (details, leaf) in custody.latest_details(uow, passport_ids, EventKind.CONDITION_MEASURED).items():
+        if details.get("condition") in _SEVERITY:
+            found[pid] = (details["condition"], leaf)
     return found
 
 

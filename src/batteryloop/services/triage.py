@@ -4,8 +4,10 @@ A consortium keeps its own triage thresholds (the convenor's admins set them; ev
 them the reference defaults of ``data/health/triage.toml`` apply. Triage of a pack gathers what the platform knows:
 the state of health (the newest state of certified energy in the passport, read at the caller's level), the
 condition (the newest ``condition_measured`` in the custody log, unless the caller gives one), the negative events
-(accidents in the passport), the age (from the manufacturing date) and the chemistry, and decides with
-:func:`batteryloop.domain.health.triage.classify_end_of_life`. The decision names the custody event to record next.
+(accidents in the passport), the age (from the manufacturing date) and the chemistry (the passport's, unless one
+identified on site and logged in a ``sorted`` event differs: then that one, named in ``chemistry_mismatch``), and
+decides with :func:`batteryloop.domain.health.triage.classify_end_of_life`. The decision names the custody event to
+record next.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from batteryloop.domain.access import Actor
 from batteryloop.domain.errors import InvalidInputError, PermissionDeniedError
 from batteryloop.domain.health.triage import TriageThresholds, classify_end_of_life, default_thresholds
-from batteryloop.services import audit, consortium, custody, shipments
+from batteryloop.services import audit, consortium, custody, identification, shipments
 from batteryloop.services import passport as passport_service
 from batteryloop.services.calc.triage import decision_as_dict
 from batteryloop.storage.tables import ConsortiumRow
@@ -131,16 +133,28 @@ def triage_passport(
         age = _age_years(attributes.get("manufacturing_date"), uow.now().date())
         if age is not None:
             sources["age_years"] = "passport manufacturing date"
+    chemistry = view.chemistry
+    identified = identification.identified_chemistry(uow, [passport_id]).get(passport_id)
+    mismatch = None
+    if identified is not None and identified[0] != view.chemistry:
+        chemistry = identified[0]
+        sources["chemistry"] = f"custody log entry {identified[2]} (identified on site)"
+        mismatch = {"declared": view.chemistry, "identified": identified[0], "leaf_index": identified[2]}
     decision = classify_end_of_life(
         state_of_health=soh,
         condition=condition if condition is not None else "unknown",
         negative_events=events,
         age_years=age,
         second_life_demand=body.get("second_life_demand"),
-        chemistry=view.chemistry,
+        chemistry=chemistry,
         thresholds=thresholds,
     )
-    result: dict[str, Any] = {"passport_id": passport_id, "consortium_id": str(consortium_id), "sources": sources}
+    result: dict[str, Any] = {
+        "passport_id": passport_id,
+        "consortium_id": str(consortium_id),
+        "sources": sources,
+        "chemistry_mismatch": mismatch,
+    }
     result |= decision_as_dict(decision)
     site = body.get("record_at_site")
     if site is not None:  # the decision goes into the custody log as a 'triaged' event

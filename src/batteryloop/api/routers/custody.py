@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Path, Query, status
 
 from batteryloop.api.deps import CallerDep
 from batteryloop.api.schemas.common import PROBLEM_RESPONSES
-from batteryloop.services import custody, triage
+from batteryloop.services import custody, identification, triage
 
 router = APIRouter(prefix="/v1/custody", tags=["custody"], responses=PROBLEM_RESPONSES)
 
@@ -79,3 +79,23 @@ async def set_thresholds(
     """Set the consortium's own triage thresholds (an admin of the convening organisation); ``{}`` restores the
     defaults. Every unknown name or bad value is refused with its field."""
     return await call(lambda uow, actor: triage.set_consortium_thresholds(uow, actor, consortium_id, body))
+
+
+@router.post("/identify/{passport_id}")
+async def identify_pack(
+    call: CallerDep,
+    passport_id: str = Path(max_length=200),
+    body: Any = Body(
+        ...,
+        examples=[
+            {
+                "elements_wt_pct": {"Li": 2.9, "Ni": 20.5, "Co": 6.8, "Mn": 6.4, "C": 31.0},
+                "record_at_site": "DE-BRE-RECYCLER",
+            }
+        ],
+    ),
+) -> dict[str, Any]:
+    """Identify a registered pack's chemistry from an elemental assay (``elements_wt_pct``) or its cells' voltages
+    and flag a mismatch with the chemistry its passport declares. With ``record_at_site`` the result is logged as
+    a ``sorted`` event, and triage then decides on the identified chemistry."""
+    return await call(lambda uow, actor: identification.identify_pack(uow, actor, passport_id, body))

@@ -143,7 +143,13 @@ DETAILS: Final[Mapping[EventKind, Mapping[str, tuple[bool, Any]]]] = {
     },
     EventKind.STORED: {"location": (False, _code)},
     EventKind.DISMANTLED: {"into": (False, _choice("modules", "cells", "components"))},
-    EventKind.SORTED: {"chemistry": (False, _code), "fraction": (False, _code)},
+    EventKind.SORTED: {
+        "chemistry": (False, _code),
+        "fraction": (False, _code),
+        # a chemistry identified on site: what the passport declares and how it was found (assay | voltage)
+        "declared_chemistry": (False, _code),
+        "method": (False, _choice("assay", "voltage", "label")),
+    },
     EventKind.LOT_ASSIGNED: {"lot_id": (True, _code)},
     EventKind.PROCESSED: {"lot_id": (True, _code), "route": (False, _code)},
     EventKind.REPURPOSED: {"successor_passport_id": (False, _code)},

@@ -61,6 +61,13 @@ _JOINING_ALIASES: Final = {
     "welding": "welded",
     "laser_welded": "welded",
 }
+#: a joining method as the thing to replace, in advice
+_JOINT_NOUNS: Final = {
+    "potting": "potting",
+    "clips": "clipped joints",
+    "adhesive": "adhesive joints",
+    "welded": "welded joints",
+}
 _TOOL_ALIASES: Final = {"none": "none_needed", "no_tools": "none_needed", "standard_tools": "standard"}
 _FORMAT_ALIASES: Final = {"ctp": "cell_to_pack", "prism": "prismatic", "round": "cylindrical"}
 
@@ -767,9 +774,7 @@ def _improved(facts: DesignFacts, criterion: str) -> tuple[DesignFacts, str] | N
         joined = facts.joining_map
         weak = {lv: m for lv, m in joined.items() if Decimal(scores[m]) < _ONE and m != "screws"}
         joined.update(dict.fromkeys(weak, "screws"))
-        what = " and ".join(
-            f"the {'potting' if m == 'potting' else f'{m} joints'} at {lv}" for lv, m in sorted(weak.items())
-        )
+        what = " and ".join(f"the {_JOINT_NOUNS.get(m, m)} at {lv}" for lv, m in sorted(weak.items()))
         return replace(facts, joining=tuple(sorted(joined.items()))), (
             f"replace {what} with screws or removable brackets"
         )

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Tex
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from batteryloop.storage.base import Base, CreatedMixin, IdMixin
+from batteryloop.storage.base import Base, CreatedMixin, IdMixin, UtcDateTime
 
 #: JSON on SQLite, JSONB on PostgreSQL
 JsonDocument = JSON().with_variant(JSONB(), "postgresql")
@@ -25,6 +25,10 @@ class BatteryModelRow(IdMixin, CreatedMixin, Base):
     category: Mapped[str] = mapped_column(String(16))
     chemistry: Mapped[str | None] = mapped_column(String(32))
     attributes: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    #: design-for-recycling facts the passport does not carry (domain.design.check_design_facts names); null until
+    #: the automaker gives them
+    design_facts: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    design_updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime(timezone=True))
 
     __table_args__ = (Index("uq_battery_models_owner_org_id_code", "owner_org_id", "code", unique=True),)
 

@@ -4,7 +4,8 @@
 organisation or whose latest custody event it recorded (it collected or received them), at most
 :data:`QUEUE_LIMIT`. Each pack is triaged with :func:`batteryloop.services.triage.triage_passport` under the
 thresholds of the viewer's consortium (the first one its organisation belongs to, or ``?consortium_id=``); a pack
-that cannot be triaged shows why in its row. Above the list: the count per recommended route and a histogram of the
+that cannot be triaged shows why in its row, and a pack whose chemistry identified on site differs from its
+passport's is flagged as mislabelled. Above the list: the count per recommended route and a histogram of the
 state of health of the listed packs, drawn as inline SVG on the server.
 
 Triage reads each passport, an audited read, so the page commits its unit of work.
@@ -70,6 +71,8 @@ class QueuedPack:
     rule: str | None
     next_step: str | None
     error: str | None
+    #: the passport's chemistry differs from the one identified on site: "declared X, identified Y"
+    mismatch: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +201,8 @@ def triaged(
         return QueuedPack(**base, soh=None, soh_text="—", route=None, route_text=None, rule=None, next_step=None,
                           error=f"cannot triage: {exc.reason}")  # fmt: skip
     soh = _soh((result.get("inputs") or {}).get("state_of_health"))
+    found = result.get("chemistry_mismatch")
+    mismatch = f"passport says {found['declared'] or 'nothing'}, identified {found['identified']}" if found else None
     route = str(result["route"])
     return QueuedPack(
         **base,
@@ -208,6 +213,7 @@ def triaged(
         rule=str(result.get("rule") or ""),
         next_step=str(result.get("next_custody_step") or ""),
         error=None,
+        mismatch=mismatch,
     )
 
 
@@ -231,6 +237,7 @@ def triage_page(
         packs=packs,
         routes=routes,
         failed=sum(1 for p in packs if p.error),
+        mislabelled=sum(1 for p in packs if p.mismatch),
         chart=histogram(values),
         limit=QUEUE_LIMIT,
         no_consortium=chosen is None,
