@@ -98,3 +98,26 @@ def test_demo_custody_ships_end_of_life_packs_with_weighing_noise(platform):
         assert len(fire_boxes) == 1 and fire_boxes[0].classification["special_provisions"] == ["376"]
         entries = [e for _, e in uow.log.entries(0, uow.log.size())]
         assert custody_log.root_hash(uow) == merkle.calculate_root(map(merkle.hash_leaf, entries))
+
+
+def test_demo_models_have_design_facts_and_assays_find_the_mislabelled_packs(platform):
+    from sqlalchemy import select
+
+    from batteryloop.demo.custody import MISLABELLED
+    from batteryloop.domain.access import Actor
+    from batteryloop.services import design, identification
+    from batteryloop.storage.tables import BatteryModelRow, CustodyItemRow, PassportRow
+
+    result = build_demo(platform.store, seed=3, batteries=400, progress=None)
+    assert any("3 turned out mislabelled" in note for note in result.notes)
+    with platform.store.uow() as uow:
+        models = list(uow.session.scalars(select(BatteryModelRow)))
+        assert len(models) == 6 and all(m.design_facts for m in models)
+        compared = design.compare_design(uow, Actor.platform_operator())
+        assert len(compared["comparison"]["rows"]) == 6 and len(compared["trends"]) == 3
+        tracked = list(uow.session.scalars(select(CustodyItemRow.passport_id)))
+        found = identification.identified_chemistry(uow, tracked)
+        assert len(found) == len(tracked) - 1  # every pack but the critically damaged one was assayed
+        declared = dict(uow.session.execute(select(PassportRow.passport_id, PassportRow.chemistry)).all())
+        wrong = {pid: (declared[pid], chem) for pid, (chem, _d, _leaf) in found.items() if chem != declared[pid]}
+        assert sorted(wrong.values()) == sorted(MISLABELLED.items())  # no pack misidentified beyond the three
