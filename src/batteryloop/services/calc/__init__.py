@@ -9,13 +9,15 @@ from batteryloop.services.calc.chemistry import CALCULATOR as _CHEMISTRY
 from batteryloop.services.calc.design_score import CALCULATOR as _DESIGN_SCORE
 from batteryloop.services.calc.identify import CALCULATOR as _IDENTIFY
 from batteryloop.services.calc.merkle import CALCULATOR as _MERKLE
+from batteryloop.services.calc.recovery import CALCULATOR as _RECOVERY
 from batteryloop.services.calc.soh import CALCULATOR as _SOH
 from batteryloop.services.calc.transport import CALCULATOR as _TRANSPORT
 from batteryloop.services.calc.triage import CALCULATOR as _TRIAGE
 from batteryloop.services.calc.waste_code import CALCULATOR as _WASTE_CODE
 
 CALCULATORS: dict[str, Calculator] = {
-    c.topic: c for c in (_CHEMISTRY, _DESIGN_SCORE, _IDENTIFY, _MERKLE, _SOH, _TRANSPORT, _TRIAGE, _WASTE_CODE)
+    c.topic: c
+    for c in (_CHEMISTRY, _DESIGN_SCORE, _IDENTIFY, _MERKLE, _RECOVERY, _SOH, _TRANSPORT, _TRIAGE, _WASTE_CODE)
 }
 
 
