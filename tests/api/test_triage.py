@@ -122,6 +122,39 @@ def test_identification_input_is_checked(client, world):
     outsider = auth(world.outsider_key)
     r = client.post(f"/v1/custody/identify/{PACK}", json={"nominal_voltage_v": 3.2}, headers=outsider)
     assert r.status_code == 200 and r.json()["mismatch"] is None  # LFP declared, olivine family by voltage
-    r = client.post(f"/v1/custody/identify/{PACK}", json={"nominal_voltage_v": 3.2, "record_at_site": "OUT-YARD"},
-                    headers=outsider)  # fmt: skip
+    r = client.post(f"/v1/custody/identify/{PACK}",
+                    json={"elements_wt_pct": lfp_black_mass(), "record_at_site": "OUT-YARD"}, headers=outsider)  # fmt: skip
     assert r.status_code in (403, 404)
+
+
+def test_a_critical_incident_in_the_log_puts_the_pack_on_safety_hold(client, world):
+    setup(client, world, soce=0.9)
+    fire = {"kind": "incident", "items": [PACK], "occurred_at": "2026-11-02T10:00:00Z", "site": "DE-DUI-YARD",
+            "details": {"incident_type": "thermal_runaway", "severity": "critical"}}  # fmt: skip
+    r = client.post("/v1/custody/events", json={"events": [fire]}, headers=auth(world.key("Rheinland Dismantling")))
+    assert r.status_code == 201, r.text
+    body = triage(client, world).json()
+    assert body["route"] == "safety_hold" and "critical incident" in body["sources"]["condition"]
+    assert "1 incident(s) in the custody log" in body["sources"]["negative_events"]
+
+
+def test_an_outsider_learns_nothing_of_the_custody_log_through_triage(client, world):
+    setup(client, world, soce=0.9)  # the log says intact
+    r = client.post(f"/v1/custody/triage/{PACK}", params={"consortium_id": str(world.outsider_consortium_id)},
+                    json={"second_life_demand": True, "state_of_health": 0.9},
+                    headers=auth(world.outsider_key))  # fmt: skip
+    assert r.status_code == 200, r.text  # the passport's public part is open to everyone
+    assert "condition" not in r.json()["sources"] and r.json()["route"] == "safety_hold"  # condition unknown to it
+
+
+def test_only_a_clear_assay_is_recorded(client, world):
+    setup(client, world, soce=0.7)
+    recycler = auth(world.key("Rheinland Dismantling"))
+    url = f"/v1/custody/identify/{PACK}"
+    mixed = {"elements_wt_pct": {"Ni": 10, "Co": 10, "Mn": 10, "Fe": 20, "P": 10}, "record_at_site": "DE-DUI-YARD"}
+    r = client.post(url, json=mixed, headers=recycler)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "elements_wt_pct"
+    r = client.post(url, json={"nominal_voltage_v": 3.2, "record_at_site": "DE-DUI-YARD"}, headers=recycler)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "record_at_site"
+    timeline = client.get(f"/v1/custody/items/{PACK}", headers=recycler).json()
+    assert [e["kind"] for e in timeline["events"]] == ["collected", "condition_measured"]  # nothing recorded

@@ -50,6 +50,15 @@ def identify_pack(uow: UnitOfWork, actor: Actor, passport_id: str, raw: object) 
         raise CalcItemError("Invalid input", field_problems_from_validation(exc)) from exc
     result = {"passport_id": passport_id} | compute_identify(params)
     site = raw.get("record_at_site")
+    if site is not None and params.elements_wt_pct is None:
+        reason = "cell voltages tell a chemistry family, not a chemistry: sort by an assay (elements_wt_pct)"
+        raise CalcItemError("Invalid input", [FieldProblem(field="record_at_site", reason=reason)])
+    if site is not None and not result["confidence"]:
+        reason = (
+            "no close match to a reference chemistry (confidence 0: a mixed or contaminated sample?); nothing "
+            "recorded -- assay a clean sample"
+        )
+        raise CalcItemError("Invalid input", [FieldProblem(field="elements_wt_pct", reason=reason)])
     if site is not None:
         details = {"chemistry": result["chemistry"], "method": "assay" if params.elements_wt_pct else "voltage"}
         if view.chemistry:

@@ -3,8 +3,9 @@
 A consortium keeps its own triage thresholds (the convenor's admins set them; every member reads them); without
 them the reference defaults of ``data/health/triage.toml`` apply. Triage of a pack gathers what the platform knows:
 the state of health (the newest state of certified energy in the passport, read at the caller's level), the
-condition (the newest ``condition_measured`` in the custody log, unless the caller gives one), the negative events
-(accidents in the passport), the age (from the manufacturing date) and the chemistry (the passport's, unless one
+condition (the newest ``condition_measured`` in the custody log, or critically damaged after a critical ``incident``
+logged since, unless the caller gives one), the negative events (accidents in the passport and incidents in the
+log), the age (from the manufacturing date) and the chemistry (the passport's, unless one
 identified on site and logged in a ``sorted`` event differs: then that one, named in ``chemistry_mismatch``), and
 decides with :func:`batteryloop.domain.health.triage.classify_end_of_life`. The decision names the custody event to
 record next.
@@ -12,7 +13,9 @@ record next.
 
 from __future__ import annotations
 
+import json
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,7 +23,7 @@ from typing import Any
 from batteryloop.domain.access import Actor
 from batteryloop.domain.errors import InvalidInputError, PermissionDeniedError
 from batteryloop.domain.health.triage import TriageThresholds, classify_end_of_life, default_thresholds
-from batteryloop.services import audit, consortium, custody, identification, shipments
+from batteryloop.services import audit, consortium, custody
 from batteryloop.services import passport as passport_service
 from batteryloop.services.calc.triage import decision_as_dict
 from batteryloop.storage.tables import ConsortiumRow
@@ -89,6 +92,31 @@ def _age_years(manufactured: object, today: date) -> float | None:
     return max(0.0, (today.year - year) + (today.month - month) / 12)
 
 
+@dataclass(frozen=True, slots=True)
+class _Log:
+    """What the custody log says of a pack, from the events the caller may read."""
+
+    condition: tuple[str, int] | None  # newest condition_measured: (condition, leaf index)
+    incidents: tuple[int, ...]  # leaf indexes of incidents
+    critical_incident: int | None  # leaf index of the newest critical incident
+    identified: tuple[str, str | None, int] | None  # newest identified chemistry: (identified, declared, leaf)
+
+
+def _readable_log(uow: UnitOfWork, actor: Actor, passport_id: str) -> _Log:
+    condition, incidents, critical, identified = None, [], None, None
+    for leaf, kind, _org, entry, _commercial, _salt in uow.custody.timeline(actor, passport_id):
+        details = json.loads(entry).get("details") or {}
+        if kind == "condition_measured" and details.get("condition"):
+            condition = (str(details["condition"]), leaf)
+        elif kind == "incident":
+            incidents.append(leaf)
+            if details.get("severity") == "critical":
+                critical = leaf
+        elif kind == "sorted" and details.get("chemistry") and details.get("method") in ("assay", "voltage"):
+            identified = (str(details["chemistry"]), details.get("declared_chemistry"), leaf)
+    return _Log(condition, tuple(incidents), critical, identified)
+
+
 def triage_passport(
     uow: UnitOfWork, actor: Actor, passport_id: str, *, consortium_id: uuid.UUID, raw: object
 ) -> dict[str, Any]:
@@ -118,23 +146,29 @@ def triage_passport(
         series = attributes.get("state_of_certified_energy_share") or []
         if series:
             soh, sources["state_of_health"] = series[-1]["value"], f"passport, reading of {series[-1]['recorded_at']}"
+    log = _readable_log(uow, actor, passport_id)
     condition = body.get("condition")
     if condition is None:
-        logged = shipments.logged_conditions(uow, [passport_id]).get(passport_id)
-        if logged is not None:
-            condition, sources["condition"] = logged[0], f"custody log entry {logged[1]}"
+        if log.condition is not None:
+            condition, sources["condition"] = log.condition[0], f"custody log entry {log.condition[1]}"
+        newer = log.condition is None or (log.critical_incident or -1) > log.condition[1]
+        if log.critical_incident is not None and newer:  # unless the condition was measured again since
+            condition = "critically_damaged"
+            sources["condition"] = f"custody log entry {log.critical_incident} (a critical incident)"
     events = body.get("negative_events")
     if events is None:
         accidents = attributes.get("accident_information") or []
-        events = sum(len(reading.get("value") or []) for reading in accidents)
-        sources["negative_events"] = "passport accident information"
+        events = sum(len(reading.get("value") or []) for reading in accidents) + len(log.incidents)
+        sources["negative_events"] = "passport accident information" + (
+            f" and {len(log.incidents)} incident(s) in the custody log" if log.incidents else ""
+        )
     age = body.get("age_years")
     if age is None:
         age = _age_years(attributes.get("manufacturing_date"), uow.now().date())
         if age is not None:
             sources["age_years"] = "passport manufacturing date"
     chemistry = view.chemistry
-    identified = identification.identified_chemistry(uow, [passport_id]).get(passport_id)
+    identified = log.identified
     mismatch = None
     if identified is not None and identified[0] != view.chemistry:
         chemistry = identified[0]

@@ -41,6 +41,7 @@ CRITERIA: Final = (
     "hazardous_substances",
     "critical_raw_material_value",
 )
+MAX_MINUTES: Final = Decimal(10_080)  # a week: beyond it a manual disassembly estimate is a typo
 _ONE: Final = Decimal(1)
 _ZERO: Final = Decimal(0)
 _HUNDRED: Final = Decimal(100)
@@ -239,7 +240,9 @@ def _check_bool(value: object, field: str, problems: Problems, *, required: str 
     return value
 
 
-def _check_int(value: object, field: str, problems: Problems, *, minimum: int, what: str) -> int | None:
+def _check_int(
+    value: object, field: str, problems: Problems, *, minimum: int, what: str, maximum: int = 10_000
+) -> int | None:
     if value is None:
         problems.add(field, f"is required: {what}")
         return None
@@ -250,6 +253,9 @@ def _check_int(value: object, field: str, problems: Problems, *, minimum: int, w
         return None
     if value < minimum:
         problems.add(field, f"must be {minimum} or more ({what}); got {value}")
+        return None
+    if value > maximum:
+        problems.add(field, f"must be at most {maximum} ({what}); got {value}: check the number")
         return None
     return value
 
@@ -380,6 +386,9 @@ def check_design_facts(
     )
     if disassembly_minutes is None:
         problems.add("disassembly_minutes", "is required: estimated manual disassembly time, pack to modules [min]")
+    elif minutes is not None and minutes > MAX_MINUTES:
+        problems.add("disassembly_minutes", f"must be at most {MAX_MINUTES:,} min (a week of work); got {minutes}")
+        minutes = None
     tool = check_choice(tools, "tools", problems, choices=TOOLS, aliases=_TOOL_ALIASES, required_reason="is required")
     n_modules = _check_int(modules, "modules", problems, minimum=0, what="number of modules, 0 for cell-to-pack")
     fmt = check_choice(
@@ -404,7 +413,9 @@ def check_design_facts(
     joined = _check_joining(joining, n_modules, fmt, problems)
     if n_modules is not None and n_modules > 0 and fmt == "cell_to_pack":
         problems.add("modules", f"must be 0 for cell_format cell_to_pack; got {n_modules}")
-    year_value = None if year is None else _check_int(year, "year", problems, minimum=1990, what="model year")
+    year_value = (
+        None if year is None else _check_int(year, "year", problems, minimum=1990, maximum=2100, what="model year")
+    )
     mats = _check_materials(materials, problems)
     hazards = _check_hazardous(hazardous_substances, problems)
     code_text = _check_text(code, "code", problems)
