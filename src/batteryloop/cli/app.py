@@ -11,7 +11,7 @@ from typer import _click as click
 from typer.core import TyperGroup
 
 from batteryloop import __version__
-from batteryloop.cli.commands import calc, consortium, db, demo, key, org, passport, serve, verify
+from batteryloop.cli.commands import calc, certificate, consortium, db, demo, key, org, passport, serve, verify
 from batteryloop.domain.errors import DomainError
 
 
@@ -46,6 +46,7 @@ app.add_typer(consortium.app, name="consortium")
 app.add_typer(passport.app, name="passport")
 app.command("demo")(demo.demo)
 app.command("calc")(calc.calc)
+app.command("certificate")(certificate.certificate)
 app.command("verify")(verify.verify)
 
 

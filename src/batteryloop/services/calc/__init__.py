@@ -7,6 +7,7 @@ from typing import Any
 from batteryloop.services.calc.base import CalcItemError, Calculator, FieldProblem
 from batteryloop.services.calc.chemistry import CALCULATOR as _CHEMISTRY
 from batteryloop.services.calc.design_score import CALCULATOR as _DESIGN_SCORE
+from batteryloop.services.calc.grade import CALCULATOR as _GRADE
 from batteryloop.services.calc.identify import CALCULATOR as _IDENTIFY
 from batteryloop.services.calc.merkle import CALCULATOR as _MERKLE
 from batteryloop.services.calc.recovery import CALCULATOR as _RECOVERY
@@ -17,7 +18,7 @@ from batteryloop.services.calc.waste_code import CALCULATOR as _WASTE_CODE
 
 CALCULATORS: dict[str, Calculator] = {
     c.topic: c
-    for c in (_CHEMISTRY, _DESIGN_SCORE, _IDENTIFY, _MERKLE, _RECOVERY, _SOH, _TRANSPORT, _TRIAGE, _WASTE_CODE)
+    for c in (_CHEMISTRY, _DESIGN_SCORE, _GRADE, _IDENTIFY, _MERKLE, _RECOVERY, _SOH, _TRANSPORT, _TRIAGE, _WASTE_CODE)
 }
 
 
