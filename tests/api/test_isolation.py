@@ -58,6 +58,9 @@ OWN_SCOPE = {
     ("GET", "/v1/models"),
     ("POST", "/v1/models"),
     ("GET", "/v1/models/design-comparison"),
+    ("GET", "/v1/facilities"),
+    ("POST", "/v1/facilities"),
+    ("GET", "/v1/lots"),
     ("GET", "/"),
 }
 
@@ -90,6 +93,23 @@ def bodies(target: dict[str, str]) -> dict[tuple[str, str], object]:
         ("POST", "/v1/custody/identify/{passport_id}"): {
             "elements_wt_pct": {"Li": 2.0, "Fe": 15.9, "P": 8.8, "C": 30.0},  # an LFP black mass
             "record_at_site": "OUT-YARD",
+        },
+        ("POST", "/v1/facilities"): {
+            "code": "OUT-FAC-1",
+            "name": "Outsider plant",
+            "country": "FR",
+            "routes": ["pretreatment"],
+            "permitted_operations": ["R4"],
+            "capacity_t_per_year": 100,
+        },
+        ("POST", "/v1/facilities/{facility_id}/lots"): {
+            "code": "OUT-L1",
+            "route": "pretreatment",
+            "items": [target["passport_id"]],
+        },
+        ("POST", "/v1/lots/{lot_id}/outputs"): {
+            "processed_on": "2026-11-20",
+            "outputs": [{"name": "all", "mass_kg": 1, "fate": "loss"}],
         },
         ("POST", "/v1/models"): {"code": "OUT-M1", "attributes": {"battery_category": "ev"}},
         ("PUT", "/v1/models/{model_id}/design"): DESIGN_FACTS,
@@ -165,7 +185,7 @@ def routes(app):
 
 
 @pytest.fixture
-def target(platform, world, target_passport, target_shipment, target_model):
+def target(platform, world, target_passport, target_shipment, target_model, target_lot):
     volt = world.org_ids["Voltavia Motors"]
     with platform.store.uow() as uow:
         member = uow.session.scalars(select(MemberRow).where(MemberRow.organization_id == volt)).first()
@@ -184,6 +204,7 @@ def target(platform, world, target_passport, target_shipment, target_model):
     secrets |= {"VM-SECRET-SITE-3", "VM-SECRET-PRICE-9"}  # a custody event and its off-log commercial details
     secrets |= {"VM-SECRET-SHP-5", "VM-SECRET-DOCK-1"}  # a shipment's code and site
     secrets |= {"VM-SECRET-MODEL-2", target_model}  # a battery model with design facts
+    secrets |= {"DE-SECRET-FAC-9", "CM-SECRET-LOT-4", target_lot["lot_id"], target_lot["facility_id"]}
     return {
         "organization_id": str(volt),
         "consortium_id": str(world.consortium_id),
@@ -197,6 +218,10 @@ def target(platform, world, target_passport, target_shipment, target_model):
         "leaf_index": "0",
         "shipment_id": target_shipment,
         "model_id": target_model,
+        "facility_id": target_lot["facility_id"],
+        "lot_id": target_lot["lot_id"],
+        "recycler_org_id": str(world.org_ids["CircuMet Recycling"]),
+        "year": "2026",
     }
 
 
@@ -247,6 +272,33 @@ def target_model(platform, world) -> str:
         design.set_design_facts(uow, actor, model.id, DESIGN_FACTS)
         uow.commit()
     return str(model.id)
+
+
+@pytest.fixture
+def target_lot(platform, world) -> dict[str, str]:
+    """A processed lot at a facility of CircuMet Recycling (a demo member), of a Voltavia pack collected there."""
+    from batteryloop.domain.access import Actor
+    from batteryloop.domain.organization import MemberRole, OrganizationKind
+    from batteryloop.services import custody, facilities, lots
+    from batteryloop.services import passport as passport_service
+
+    volt = Actor(org_id=world.org_ids["Voltavia Motors"], org_kind=OrganizationKind.OEM, role=MemberRole.ADMIN)
+    cm = Actor(org_id=world.org_ids["CircuMet Recycling"], org_kind=OrganizationKind.RECYCLER, role=MemberRole.ADMIN)
+    pid, site = "urn:voltavia:isolation0002", "DE-SECRET-FAC-9"
+    with platform.store.uow() as uow:
+        passport_service.register_passport(uow, volt, {"passport_id": pid, "battery_id": "VM-ISO-2",
+                                                       "battery_category": "ev", "battery_mass_kg": 400})  # fmt: skip
+        custody.record_events(uow, cm, [{"kind": "collected", "items": [pid], "occurred_at": "2026-11-02T08:00:00Z",
+                                         "site": site}])  # fmt: skip
+        facility = facilities.register_facility(uow, cm, {
+            "code": site, "name": "Secret plant", "country": "DE", "routes": ["pretreatment"],
+            "permitted_operations": ["R4"], "capacity_t_per_year": 100})  # fmt: skip
+        lot = lots.create_lot(uow, cm, uuid.UUID(facility["id"]), {"code": "CM-SECRET-LOT-4", "route": "pretreatment",
+                                                                   "items": [pid]})  # fmt: skip
+        lots.record_outputs(uow, cm, uuid.UUID(lot["id"]), {"processed_on": "2026-11-20", "outputs": [
+            {"name": "steel", "mass_kg": 300, "rd_code": "R4"}, {"name": "rest", "mass_kg": 100, "fate": "loss"}]})  # fmt: skip
+        uow.commit()
+    return {"facility_id": facility["id"], "lot_id": lot["id"]}
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from batteryloop.api.routers import (
     health,
     log,
     model,
+    operations,
     organization,
     passport,
     passport_import,
@@ -73,7 +74,19 @@ def create_api(platform: Platform) -> FastAPI:
             swagger_favicon_url="/api-static/swagger/favicon-32x32.png",
         )
 
-    for module in (health, organization, consortium, passport_import, passport, model, calc, log, custody, shipment):
+    for module in (
+        health,
+        organization,
+        consortium,
+        passport_import,
+        passport,
+        model,
+        calc,
+        log,
+        custody,
+        shipment,
+        operations,
+    ):
         # Flat in the app's own table rather than include_router(): FastAPI now matches included routers
         # through a layer of per-request bookkeeping that cost ~0.3 ms a request (measured with yappi).
         for route in module.router.routes:

@@ -266,3 +266,19 @@ def latest_details(
     ).all()
     entries = uow.log.entries_at(leaf for _, leaf in rows)
     return {str(pid): (json.loads(entries[leaf]).get("details") or {}, leaf) for pid, leaf in rows}
+
+
+def entry_details(entry: bytes) -> dict[str, Any]:
+    """The ``details`` of a log entry (an empty object when it has none)."""
+    return dict(json.loads(entry).get("details") or {})
+
+
+def entry_site(entry: bytes) -> str | None:
+    """The site of a log entry."""
+    site = json.loads(entry).get("site")
+    return str(site) if site else None
+
+
+def where(state: ItemState) -> str:
+    """Where an item is, in words."""
+    return describe(state)

@@ -1,0 +1,148 @@
+"""Treatment facilities: a recycler's or refiner's permitted sites, the R/D operations and routes they run.
+
+A facility's ``code`` is its custody site code (packs are received "at" it), unique on the platform. Its operator's
+admins and operators register it; consortium partners whose agreement opens the operator's ``lots`` read it.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any, Final
+
+from sqlalchemy import select
+
+from batteryloop.domain.access import Actor
+from batteryloop.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
+from batteryloop.domain.organization import DataCategory, OrganizationKind
+from batteryloop.domain.passport.problems import PassportValidationError, Problem
+from batteryloop.services import audit
+from batteryloop.storage.access import may_read_owner, readable_owner_ids
+from batteryloop.storage.tables import FacilityRow
+from batteryloop.storage.uow import UnitOfWork
+
+ROUTES: Final = ("pretreatment", "hydrometallurgy", "pyrometallurgy", "direct")
+OPERATORS: Final = (OrganizationKind.RECYCLER, OrganizationKind.REFINER, OrganizationKind.DISMANTLER)
+_CODE: Final = re.compile(r"^[A-Z0-9][A-Z0-9._-]{1,99}$")
+_OPERATION: Final = re.compile(r"^(R([1-9]|1[0-3])|D([1-9]|1[0-5]))$")
+
+
+def facility_view(row: FacilityRow) -> dict[str, Any]:
+    """A facility as JSON."""
+    return {
+        "id": str(row.id),
+        "operator_org_id": str(row.operator_org_id),
+        "code": row.code,
+        "name": row.name,
+        "country": row.country,
+        "permitted_operations": list(row.permitted_operations),
+        "routes": list(row.routes),
+        "capacity_t_per_year": row.capacity_t_per_year,
+        "process": row.process or {},
+    }
+
+
+def _check(raw: object) -> tuple[dict[str, Any], list[Problem]]:
+    problems: list[Problem] = []
+    body = raw if isinstance(raw, dict) else {}
+    if not isinstance(raw, dict):
+        problems.append(
+            Problem(field="body", reason="send an object: code, name, country, permitted_operations, routes")
+        )
+    known = {"code", "name", "country", "permitted_operations", "routes", "capacity_t_per_year", "process"}
+    problems += [
+        Problem(field=k, reason=f"unknown field; known: {', '.join(sorted(known))}") for k in sorted(set(body) - known)
+    ]
+    code = body.get("code")
+    if not isinstance(code, str) or not _CODE.match(code):
+        problems.append(
+            Problem(field="code", reason="the site code, capitals, digits, '-', '.', '_', e.g. DE-BRE-CIRCUMET-1")
+        )
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(Problem(field="name", reason="is required: the facility's name"))
+    country = body.get("country")
+    if not isinstance(country, str) or not re.match(r"^[A-Z]{2}$", country):
+        problems.append(
+            Problem(field="country", reason="the ISO 3166-1 alpha-2 code of the facility's country, e.g. DE")
+        )
+    ops = body.get("permitted_operations")
+    if not isinstance(ops, list) or not ops or not all(isinstance(o, str) and _OPERATION.match(o) for o in ops):
+        problems.append(
+            Problem(
+                field="permitted_operations", reason='a list of R1-R13 / D1-D15 codes of the permit, e.g. ["R4", "R12"]'
+            )
+        )
+    routes = body.get("routes")
+    if not isinstance(routes, list) or not routes or not all(r in ROUTES for r in routes):
+        problems.append(Problem(field="routes", reason=f"a list of routes run here: {', '.join(ROUTES)}"))
+    capacity = body.get("capacity_t_per_year")
+    if isinstance(capacity, bool) or not isinstance(capacity, int | float) or not 0 < capacity < 10_000_000:
+        problems.append(Problem(field="capacity_t_per_year", reason="the permitted capacity in tonnes a year, above 0"))
+    process = body.get("process")
+    if process is not None and not isinstance(process, dict):
+        problems.append(
+            Problem(field="process", reason="an object of process parameters that differ from the route defaults")
+        )
+    return body, problems
+
+
+def register_facility(uow: UnitOfWork, actor: Actor, raw: object) -> dict[str, Any]:
+    """Register a facility of the caller's organisation (a recycler, refiner or dismantler; admins and operators)."""
+    if actor.org_id is None or not actor.may_write:
+        raise PermissionDeniedError(
+            "only admins and operators of an organisation register its facilities", field="role"
+        )
+    if actor.org_kind not in OPERATORS:
+        raise PermissionDeniedError(
+            "only recyclers, refiners and dismantlers operate treatment facilities", field="role"
+        )
+    body, problems = _check(raw)
+    if problems:
+        raise PassportValidationError(problems)
+    if uow.session.scalar(select(FacilityRow.id).where(FacilityRow.code == body["code"])) is not None:
+        raise ConflictError(f"a facility with code {body['code']!r} is registered already", field="code")
+    row = FacilityRow(
+        id=uuid.uuid4(),
+        operator_org_id=actor.org_id,
+        code=body["code"],
+        name=body["name"].strip(),
+        country=body["country"],
+        permitted_operations=list(body["permitted_operations"]),
+        routes=list(body["routes"]),
+        capacity_t_per_year=float(body["capacity_t_per_year"]),
+        process=body.get("process"),
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    audit.record(
+        uow,
+        actor,
+        action="facility.register",
+        resource_type="facility",
+        resource_id=row.id,
+        owner_org_id=actor.org_id,
+        detail=row.code,
+    )
+    return facility_view(row)
+
+
+def readable_facility(uow: UnitOfWork, actor: Actor, facility_id: uuid.UUID) -> FacilityRow:
+    """A facility the caller operates or whose operator shares its lots with it."""
+    row = uow.session.get(FacilityRow, facility_id)
+    if row is None or not may_read_owner(uow.connection, actor, row.operator_org_id, DataCategory.LOTS):
+        raise NotFoundError(f"no facility {facility_id} you may read", field="facility_id")
+    return row
+
+
+def list_facilities(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
+    """The facilities the caller operates or may read, by code."""
+    stmt = select(FacilityRow).order_by(FacilityRow.code)
+    if not actor.system:
+        stmt = stmt.where(FacilityRow.operator_org_id.in_(readable_owner_ids(actor, DataCategory.LOTS)))
+    return [facility_view(row) for row in uow.session.scalars(stmt)]
+
+
+def facility_by_code(uow: UnitOfWork, code: str) -> FacilityRow | None:
+    """The facility of a site code (no access check: callers check what they show)."""
+    return uow.session.scalar(select(FacilityRow).where(FacilityRow.code == code))

@@ -1,0 +1,355 @@
+"""Lots at a facility: formed from received packs, or from an intermediate fraction of another lot; then processed.
+
+Forming a lot from packs checks that every pack is at the facility (custody log), in no other lot, of one battery
+group, sorted for the route (direct recycling takes one cathode chemistry; LFP-type and nickel-based feed stay apart
+unless the facility's process accepts mixed feed), and, when damaged, discharged first (a ``condition_measured``
+with ``state_of_charge`` at most 0.05 since). The lot's input masses come from the passports (pack mass and the
+declared materials, #33) or from an assay of the lot, and the lot says which (``basis``). The packs get a
+``lot_assigned`` custody event.
+
+A downstream lot is fed by an intermediate output (black mass) of a processed lot sent ``to_facility`` this
+facility; its input is that output. Recording a lot's outputs checks them with the regulatory accounting (mass
+balance per element, input-derived mass, fates); outputs that break it are refused naming them, and nothing is
+stored (the API notes the refusal on the lot).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from batteryloop.domain.access import Actor
+from batteryloop.domain.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
+from batteryloop.domain.organization import DataCategory
+from batteryloop.domain.recovery import check_lot, compute_recovery
+from batteryloop.services import audit, custody, facilities
+from batteryloop.services.lot_feed import assay_elements, dec, pack_feed, text
+from batteryloop.storage.access import may_read_owner
+from batteryloop.storage.tables import FacilityRow, LotItemRow, LotRow
+from batteryloop.storage.uow import UnitOfWork
+
+
+def _writer_at(uow: UnitOfWork, actor: Actor, facility_id: uuid.UUID) -> FacilityRow:
+    row = facilities.readable_facility(uow, actor, facility_id)
+    if row.operator_org_id != actor.org_id or not actor.may_write:
+        raise PermissionDeniedError(
+            "only admins and operators of the facility's operator form and process lots", field="role"
+        )
+    return row
+
+
+def create_lot(uow: UnitOfWork, actor: Actor, facility_id: uuid.UUID, raw: object) -> dict[str, Any]:
+    """Form a lot at a facility of the caller's organisation (see the module docstring); all or nothing."""
+    facility = _writer_at(uow, actor, facility_id)
+    body = raw if isinstance(raw, dict) else {}
+    known = {"code", "route", "items", "source", "assay", "water_kg", "pack_periphery_kg"}
+    unknown = sorted(set(body) - known)
+    if not isinstance(raw, dict) or unknown:
+        raise InvalidInputError(
+            f"unknown field; send {', '.join(sorted(known))}", field=unknown[0] if unknown else "body"
+        )
+    code, route = body.get("code"), body.get("route")
+    if not isinstance(code, str) or not code.strip():
+        raise InvalidInputError("give the lot a code, e.g. CM-2026-L001", field="code")
+    if route not in facility.routes:
+        raise InvalidInputError(f"{facility.code} runs {', '.join(facility.routes)}; got {route!r}", field="route")
+    exists = select(LotRow.id).where(LotRow.facility_id == facility.id, LotRow.code == code)
+    if uow.session.scalar(exists) is not None:
+        raise ConflictError(f"{facility.code} has a lot {code!r} already", field="code")
+    items, source = body.get("items"), body.get("source")
+    if (items is None) == (source is None):
+        raise InvalidInputError(
+            "give items (passport ids of packs at the facility) or source (an upstream lot's output)", field="items"
+        )
+    first_recycler, source_lot, source_output = actor.org_id, None, None
+    rows: list[dict[str, Any]] = []
+    if items is not None:
+        if not isinstance(items, list) or not items:
+            raise InvalidInputError("a list of passport ids", field="items")
+        feed, rows = pack_feed(uow, actor, facility, items, str(route))
+        group, chemistries = feed.pop("group"), feed.pop("chemistries")
+    else:
+        upstream, output = _source(uow, actor, facility, source)
+        first_recycler, source_lot, source_output = upstream.first_recycler_org_id, upstream.id, output["name"]
+        derived = dec(output["mass_kg"]) - dec(output.get("reagent_kg", "0"))
+        feed = {
+            "mass_kg": text(derived),
+            "elements_kg": dict(output.get("elements_kg") or {}),
+            "basis": "upstream_output",
+            "member_states": dict(upstream.input.get("member_states") or {}),
+            "no_materials": [],
+        }
+        group, chemistries = upstream.battery_group, [upstream.chemistry or "unknown"]
+    if body.get("assay") is not None:
+        feed["elements_kg"] = assay_elements(dec(feed["mass_kg"]), body["assay"])
+        feed["basis"] = "assay"
+    for key in ("water_kg", "pack_periphery_kg"):
+        if body.get(key) is not None:
+            value = body[key]
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 0 <= value <= float(feed["mass_kg"])
+            ):
+                raise InvalidInputError(f"a mass in kg from 0 to the lot's {feed['mass_kg']} kg", field=key)
+            feed[key] = text(dec(value))
+    lot = LotRow(
+        id=uuid.uuid4(),
+        facility_id=facility.id,
+        operator_org_id=facility.operator_org_id,
+        first_recycler_org_id=first_recycler,
+        code=code.strip(),
+        route=str(route),
+        battery_group=group,
+        chemistry=chemistries[0] if len(chemistries) == 1 else "mixed",
+        status="open",
+        source_lot_id=source_lot,
+        source_output=source_output,
+        input=feed,
+    )
+    uow.session.add(lot)
+    uow.session.flush()
+    for row in rows:
+        uow.session.add(LotItemRow(lot_id=lot.id, **row))
+    if rows:
+        event = {
+            "kind": "lot_assigned",
+            "items": [r["passport_id"] for r in rows],
+            "occurred_at": uow.now().isoformat(),
+            "site": facility.code,
+            "details": {"lot_id": lot.code},
+        }
+        custody.record_events(uow, actor, [event])
+    audit.record(
+        uow,
+        actor,
+        action="lot.create",
+        resource_type="lot",
+        resource_id=lot.id,
+        owner_org_id=facility.operator_org_id,
+        detail=f"{facility.code}/{lot.code}",
+    )
+    uow.session.flush()
+    return lot_view(uow, lot)
+
+
+def _source(uow: UnitOfWork, actor: Actor, facility: FacilityRow, source: object) -> tuple[LotRow, dict[str, Any]]:
+    if (
+        not isinstance(source, dict)
+        or not isinstance(source.get("lot_id"), str)
+        or not isinstance(source.get("output"), str)
+    ):
+        raise InvalidInputError(
+            "source is {lot_id, output}: the upstream lot and the name of its intermediate output", field="source"
+        )
+    try:
+        upstream = readable_lot(uow, actor, uuid.UUID(source["lot_id"]))
+    except ValueError:
+        raise InvalidInputError("source.lot_id must be a lot id (UUID)", field="source.lot_id") from None
+    output = next((o for o in upstream.outputs or [] if o.get("name") == source["output"]), None)
+    if upstream.status != "processed" or output is None:
+        raise InvalidInputError(
+            f"lot {upstream.code} has no output {source['output']!r} (is it processed?)", field="source.output"
+        )
+    if output.get("fate") != "intermediate" or output.get("to_facility") != facility.code:
+        raise InvalidInputError(
+            f"{source['output']!r} is not an intermediate sent to {facility.code}", field="source.output"
+        )
+    used = select(LotRow.id).where(LotRow.source_lot_id == upstream.id, LotRow.source_output == source["output"])
+    if uow.session.scalar(used) is not None:
+        raise ConflictError(
+            f"{source['output']!r} of lot {upstream.code} feeds another lot already", field="source.output"
+        )
+    return upstream, output
+
+
+def readable_lot(uow: UnitOfWork, actor: Actor, lot_id: uuid.UUID) -> LotRow:
+    """A lot the caller operates, heads as first recycler, receives an intermediate of, or may read through an
+    agreement (lots)."""
+    lot = uow.session.get(LotRow, lot_id)
+    if lot is not None and (
+        actor.system
+        or actor.org_id in (lot.operator_org_id, lot.first_recycler_org_id)
+        or may_read_owner(uow.connection, actor, lot.operator_org_id, DataCategory.LOTS)
+        or _receives_from(uow, actor, lot)
+    ):
+        return lot
+    raise NotFoundError(f"no lot {lot_id} you may read", field="lot_id")
+
+
+def _receives_from(uow: UnitOfWork, actor: Actor, lot: LotRow) -> bool:
+    """The caller operates a facility an intermediate of the lot is sent to (it forms the downstream lot)."""
+    sent_to = {o["to_facility"] for o in lot.outputs or [] if o.get("fate") == "intermediate" and o.get("to_facility")}
+    if not sent_to or actor.org_id is None:
+        return False
+    found = select(FacilityRow.id).where(FacilityRow.code.in_(sent_to), FacilityRow.operator_org_id == actor.org_id)
+    return uow.session.scalar(found) is not None
+
+
+def _period_end(day: date) -> date:
+    return date(day.year, 12, 31)
+
+
+def record_outputs(uow: UnitOfWork, actor: Actor, lot_id: uuid.UUID, raw: object) -> dict[str, Any]:
+    """Record a lot's outputs (``{outputs, processed_on}``), checked by the regulatory accounting; all or nothing.
+
+    Raises:
+        MassBalanceError: Outputs above the input; nothing is stored (see :func:`note_refusal`).
+    """
+    lot = readable_lot(uow, actor, lot_id)
+    facility = _writer_at(uow, actor, lot.facility_id)
+    if lot.status == "processed":
+        raise ConflictError(f"lot {lot.code} is processed already; its outputs stand", field="lot_id")
+    body = raw if isinstance(raw, dict) else {}
+    outputs, day = body.get("outputs"), body.get("processed_on")
+    try:
+        processed_on = date.fromisoformat(str(day))
+    except ValueError:
+        raise InvalidInputError("the day the lot was processed, YYYY-MM-DD", field="processed_on") from None
+    if processed_on > uow.now().date():
+        raise InvalidInputError("a lot cannot be processed in the future", field="processed_on")
+    if not isinstance(outputs, list) or not outputs:
+        raise InvalidInputError("a list of the lot's output fractions", field="outputs")
+    for n, o in enumerate(outputs):
+        if isinstance(o, dict) and o.get("facility") not in (None, facility.code):
+            raise InvalidInputError(
+                f"a lot's outputs are its facility's ({facility.code}); the next facility records its own lot",
+                field=f"outputs[{n}].facility",
+            )
+    checked = check_lot(
+        {
+            "battery_group": lot.battery_group,
+            "period_end": _period_end(processed_on).isoformat(),
+            "input": domain_input(lot),
+            "outputs": outputs,
+        }
+    )
+    compute_recovery(checked)  # refuses outputs above the input (MassBalanceError), naming them
+    lot.outputs = [_stored_output(o) for o in checked.outputs]
+    lot.processed_on = processed_on
+    lot.status = "processed"
+    lot.refusal = None
+    items = list(uow.session.scalars(select(LotItemRow.passport_id).where(LotItemRow.lot_id == lot.id)))
+    if items:
+        event = {
+            "kind": "processed",
+            "items": items,
+            "occurred_at": uow.now().isoformat(),
+            "site": facility.code,
+            "details": {"lot_id": lot.code, "route": lot.route},
+        }
+        custody.record_events(uow, actor, [event])
+    audit.record(
+        uow,
+        actor,
+        action="lot.process",
+        resource_type="lot",
+        resource_id=lot.id,
+        owner_org_id=lot.operator_org_id,
+        detail=f"{len(outputs)} outputs",
+    )
+    uow.session.flush()
+    return lot_view(uow, lot)
+
+
+def note_refusal(uow: UnitOfWork, actor: Actor, lot_id: uuid.UUID, problems: list[dict[str, str]]) -> None:
+    """Note on the lot that outputs were refused (in its own unit of work, after the refusal rolled back)."""
+    lot = readable_lot(uow, actor, lot_id)
+    _writer_at(uow, actor, lot.facility_id)
+    lot.refusal = {"at": uow.now().isoformat(), "problems": problems}
+    audit.record(
+        uow,
+        actor,
+        action="lot.outputs_refused",
+        resource_type="lot",
+        resource_id=lot.id,
+        owner_org_id=lot.operator_org_id,
+        detail="; ".join(p["reason"] for p in problems)[:500],
+    )
+
+
+def domain_input(lot: LotRow) -> dict[str, Any]:
+    feed = lot.input
+    out: dict[str, Any] = {
+        "mass_kg": dec(feed["mass_kg"]),
+        "elements_kg": {k: dec(v) for k, v in feed["elements_kg"].items()},
+    }
+    for key in ("water_kg", "pack_periphery_kg"):
+        if feed.get(key) is not None:
+            out[key] = dec(feed[key])
+    return out
+
+
+def domain_output(stored: dict[str, Any], facility: str) -> dict[str, Any]:
+    """A stored output as the accounting's input (decimal strings back to Decimal), at ``facility``."""
+    out = dict(stored) | {"facility": facility, "mass_kg": dec(stored["mass_kg"])}
+    if stored.get("elements_kg") is not None:
+        out["elements_kg"] = {k: dec(v) for k, v in stored["elements_kg"].items()}
+    for key in ("reagent_kg", "water_kg"):
+        if stored.get(key) is not None:
+            out[key] = dec(stored[key])
+    return out
+
+
+def _stored_output(o: Any) -> dict[str, Any]:
+    stored: dict[str, Any] = {"name": o.name, "mass_kg": text(o.mass_kg), "fate": o.fate}
+    if o.rd_code:
+        stored["rd_code"] = o.rd_code
+    if o.to_facility:
+        stored["to_facility"] = o.to_facility
+    if o.elements_kg is not None:
+        stored["elements_kg"] = {k: text(v) for k, v in sorted(o.elements_kg.items())}
+    if o.recovered_elements is not None:
+        stored["recovered_elements"] = sorted(o.recovered_elements)
+    for key in ("reagent_kg", "water_kg"):
+        if getattr(o, key):
+            stored[key] = text(getattr(o, key))
+    if o.periphery:
+        stored["periphery"] = True
+    return stored
+
+
+def lot_view(uow: UnitOfWork, lot: LotRow) -> dict[str, Any]:
+    """A lot as JSON."""
+    facility = uow.session.get(FacilityRow, lot.facility_id)
+    items = list(
+        uow.session.scalars(
+            select(LotItemRow.passport_id).where(LotItemRow.lot_id == lot.id).order_by(LotItemRow.passport_id)
+        )
+    )
+    return {
+        "id": str(lot.id),
+        "code": lot.code,
+        "facility_id": str(lot.facility_id),
+        "facility": facility.code if facility else None,
+        "operator_org_id": str(lot.operator_org_id),
+        "first_recycler_org_id": str(lot.first_recycler_org_id),
+        "route": lot.route,
+        "battery_group": lot.battery_group,
+        "chemistry": lot.chemistry,
+        "status": lot.status,
+        "source": {"lot_id": str(lot.source_lot_id), "output": lot.source_output} if lot.source_lot_id else None,
+        "input": lot.input,
+        "items": items,
+        "outputs": lot.outputs,
+        "processed_on": lot.processed_on.isoformat() if lot.processed_on else None,
+        "refusal": lot.refusal,
+    }
+
+
+def list_lots(uow: UnitOfWork, actor: Actor, *, facility_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
+    """Lots the caller may read, newest first (at most 500)."""
+    stmt = select(LotRow).order_by(LotRow.created_at.desc(), LotRow.code).limit(500)
+    if facility_id is not None:
+        stmt = stmt.where(LotRow.facility_id == facility_id)
+    found = []
+    for lot in uow.session.scalars(stmt):
+        try:
+            readable_lot(uow, actor, lot.id)
+        except NotFoundError:
+            continue
+        found.append(lot_view(uow, lot))
+    return found

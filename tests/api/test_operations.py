@@ -1,0 +1,136 @@
+"""Recycling operations over the API (SQLite and PostgreSQL): CircuMet forms a lot of two received NMC811 packs at
+its pre-treatment plant, records its outputs (black mass to Pyrolux's smelter), Pyrolux forms and processes the
+downstream lot, and the chain's recycling efficiency and recovery come out as derived by hand; a lot breaking its
+mass balance is refused and the refusal noted; the annual report comes as JSON, CSV and PDF."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import auth
+
+PRE, SMELTER = "DE-BRE-CIRCUMET-1", "BE-HOB-PYROLUX-1"
+PACKS = ["urn:voltavia:ops0001", "urn:voltavia:ops0002"]
+LFP_PACK = "urn:voltavia:ops0003"
+CAS = {"Li": "7439-93-2", "Ni": "7440-02-0", "Co": "7440-48-4", "Cu": "7440-50-8"}
+#: per pack (passport #33): Li 10, Ni 50, Co 6, Cu 30 kg in a 450 kg pack -> the lot: 900 kg, Li 20, Ni 100, Co 12, Cu 60
+MATERIALS = [{"name": n, "cas": CAS[s], "mass_kg": kg, "component": "cathode", "critical_raw_material": True}
+             for s, n, kg in (("Li", "Lithium", 10), ("Ni", "Nickel", 50), ("Co", "Cobalt", 6), ("Cu", "Copper", 30))]  # fmt: skip
+
+
+@pytest.fixture
+def chain(client, world):
+    oem, recycler = auth(world.key("Voltavia Motors")), auth(world.key("CircuMet Recycling"))
+    for pid, chemistry in ((PACKS[0], "NMC811"), (PACKS[1], "NMC811"), (LFP_PACK, "LFP")):
+        attributes = {"passport_id": pid, "battery_id": pid[-4:], "battery_category": "ev", "battery_mass_kg": 450,
+                      "battery_chemistry": {"code": chemistry}, "cathode_anode_electrolyte_materials": MATERIALS}  # fmt: skip
+        r = client.post("/v1/passports", json={"attributes": attributes}, headers=oem)
+        assert r.status_code == 201, r.text
+    collected = {"kind": "collected", "items": [*PACKS, LFP_PACK], "occurred_at": "2026-11-02T08:00:00Z", "site": PRE}
+    assert client.post("/v1/custody/events", json={"events": [collected]}, headers=recycler).status_code == 201
+    ids = {}
+    for key, body in (
+        ("CircuMet Recycling", {"code": PRE, "name": "CircuMet Bremen", "country": "DE", "routes": ["pretreatment"],
+                                "permitted_operations": ["R4", "R12"], "capacity_t_per_year": 12000}),
+        ("Pyrolux Metals", {"code": SMELTER, "name": "Pyrolux Hoboken", "country": "BE", "routes": ["pyrometallurgy"],
+                            "permitted_operations": ["R4", "R5"], "capacity_t_per_year": 7000}),
+    ):  # fmt: skip
+        r = client.post("/v1/facilities", json=body, headers=auth(world.key(key)))
+        assert r.status_code == 201, r.text
+        ids[body["code"]] = r.json()["id"]
+    return ids
+
+
+PRE_OUTPUTS = [
+    {"name": "steel casing", "mass_kg": 250, "rd_code": "R4"},
+    {"name": "copper foil and cables", "mass_kg": 55, "rd_code": "R4", "elements_kg": {"Cu": 55}},
+    {"name": "black mass", "mass_kg": 480, "fate": "intermediate", "to_facility": SMELTER,
+     "elements_kg": {"Li": 19, "Ni": 99, "Co": 11.9, "Cu": 4}},
+    {"name": "electrolyte and plastics", "mass_kg": 115, "rd_code": "R1"},
+]  # fmt: skip
+SMELTER_OUTPUTS = [
+    {"name": "Co-Ni-Cu alloy", "mass_kg": 120, "rd_code": "R4", "elements_kg": {"Ni": 96, "Co": 11.5, "Cu": 3.8}},
+    {"name": "slag", "mass_kg": 200, "rd_code": "R5", "recovered_elements": [], "elements_kg": {"Li": 18.5}},
+    {"name": "off-gas and burnt graphite", "mass_kg": 160, "fate": "loss"},
+]  # fmt: skip
+
+
+def test_a_lot_through_two_facilities(client, world, chain):
+    recycler, smelter = auth(world.key("CircuMet Recycling")), auth(world.key("Pyrolux Metals"))
+    r = client.post(f"/v1/facilities/{chain[PRE]}/lots", json={"code": "CM-L1", "route": "pretreatment",
+                    "items": [*PACKS, LFP_PACK]}, headers=recycler)  # fmt: skip
+    assert r.status_code == 422 and "LFP-type and other chemistries stay apart" in r.text  # sorted by chemistry
+    r = client.post(f"/v1/facilities/{chain[PRE]}/lots", json={"code": "CM-L1", "route": "pretreatment",
+                    "items": PACKS}, headers=recycler)  # fmt: skip
+    assert r.status_code == 201, r.text
+    head = r.json()
+    assert head["input"]["mass_kg"] == "900.000" and head["input"]["basis"] == "passport"
+    assert head["input"]["elements_kg"] == {"Co": "12.000", "Cu": "60.000", "Li": "20.000", "Ni": "100.000"}
+    assert head["input"]["member_states"] == {"DE": "900.000"}  # collected at a DE site
+    timeline = client.get(f"/v1/custody/items/{PACKS[0]}", headers=recycler).json()
+    assert timeline["events"][-1]["kind"] == "lot_assigned" and timeline["state"]["phase"] == "in_lot"
+
+    too_much = [*PRE_OUTPUTS[:3], {"name": "electrolyte and plastics", "mass_kg": 140, "rd_code": "R1"}]
+    r = client.post(f"/v1/lots/{head['id']}/outputs", json={"processed_on": "2026-11-20", "outputs": too_much},
+                    headers=recycler)  # fmt: skip
+    assert r.status_code == 422 and "more than the 900 kg" in r.text  # 250 + 55 + 480 + 140 = 925 kg out of 900
+    refused = client.get(f"/v1/lots/{head['id']}", headers=recycler).json()
+    assert refused["status"] == "open" and refused["outputs"] is None and refused["refusal"]["problems"]
+
+    r = client.post(f"/v1/lots/{head['id']}/outputs", json={"processed_on": "2026-11-20", "outputs": PRE_OUTPUTS},
+                    headers=recycler)  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert client.get(f"/v1/custody/items/{PACKS[0]}", headers=recycler).json()["state"]["phase"] == "processed"
+
+    r = client.post(f"/v1/facilities/{chain[SMELTER]}/lots", json={"code": "PX-L1", "route": "pyrometallurgy",
+                    "source": {"lot_id": head["id"], "output": "black mass"}}, headers=smelter)  # fmt: skip
+    assert r.status_code == 201, r.text
+    downstream = r.json()
+    assert (
+        downstream["input"]["mass_kg"] == "480.000" and downstream["first_recycler_org_id"] == head["operator_org_id"]
+    )
+    pending = client.get(f"/v1/lots/{head['id']}/recovery", headers=recycler).json()
+    assert "pending" in pending, pending
+    assert pending["pending"] and pending["recycling_efficiency"] == pytest.approx(305 / 900)  # smelter not done
+    r = client.post(f"/v1/lots/{downstream['id']}/outputs", json={"processed_on": "2026-11-22",
+                    "outputs": SMELTER_OUTPUTS}, headers=smelter)  # fmt: skip
+    assert r.status_code == 200, r.text
+
+    body = client.get(f"/v1/lots/{head['id']}/recovery", headers=recycler).json()
+    # counted: steel 250 + copper 55 (pre-treatment) + alloy 120 + slag 200 (smelter) = 625 kg of 900 kg
+    assert body["exact"]["recycling_efficiency"] == str(Decimal(625) / Decimal(900)) and not body["pending"]
+    # Li: the slag recovers none -> 0 / 20; Ni 96 / 100; Co 11.5 / 12; Cu (55 + 3.8) / 60 = 0.98
+    assert body["material_recovery"] == {"Li": 0, "Ni": 0.96, "Co": pytest.approx(11.5 / 12), "Cu": 0.98, "Pb": None}
+    assert [c["facility"] for c in body["chain"]] == [PRE, SMELTER]
+    eff_2025 = next(t for t in body["targets"] if t["element"] is None and t["deadline"] == "2025-12-31")
+    assert eff_2025["applies"] and eff_2025["met"] is True  # 69.4 % >= 65 %
+
+    report = client.get(f"/v1/recovery/reports/{head['operator_org_id']}/2026", headers=recycler)
+    assert report.status_code == 200, report.text
+    (group,) = report.json()["groups"]
+    assert (
+        group["battery_group"] == "lithium_based"
+        and group["input_kg"] == "900.000"
+        and group["counted_kg"] == "625.000"
+    )
+    assert group["recycling_efficiency_display"] == "69.44 %" and group["member_states"] == {"DE": "900.000"}
+    csv = client.get(f"/v1/recovery/reports/{head['operator_org_id']}/2026", params={"format": "csv"}, headers=recycler)
+    assert csv.headers["content-type"].startswith("text/csv") and "input collected in DE" in csv.text
+    pdf = client.get(f"/v1/recovery/reports/{head['operator_org_id']}/2026", params={"format": "pdf"}, headers=recycler)
+    assert pdf.content.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
+
+
+def test_outsiders_and_partners(client, world, chain):
+    r = client.post(f"/v1/facilities/{chain[PRE]}/lots", json={"code": "X", "route": "pretreatment", "items": PACKS},
+                    headers=auth(world.key("Pyrolux Metals")))  # fmt: skip
+    assert r.status_code in (403, 404)  # not its facility
+    assert client.get("/v1/facilities", headers=auth(world.outsider_key)).json()["items"] == []
+    r = client.post(f"/v1/facilities/{chain[PRE]}/lots", json={"code": "CM-L2", "route": "hydrometallurgy",
+                    "items": PACKS}, headers=auth(world.key("CircuMet Recycling")))  # fmt: skip
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "route"  # the plant runs pre-treatment only
+    r = client.post("/v1/facilities", json={"code": "bad code"}, headers=auth(world.key("CircuMet Recycling")))
+    assert r.status_code == 422
+    assert {"code", "name", "country", "permitted_operations", "routes", "capacity_t_per_year"} <= {
+        e["field"] for e in r.json()["errors"]}  # fmt: skip
