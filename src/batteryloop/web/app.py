@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from batteryloop.bootstrap import Platform
 from batteryloop.web import errors
 from batteryloop.web.nav import NAV_ITEMS, NavItem, register
-from batteryloop.web.routes import custody, design, overview, passport, shipment, signin, triage
+from batteryloop.web.routes import custody, design, overview, passport, recovery, shipment, signin, triage
 from batteryloop.web.security import SecurityHeaders
 from batteryloop.web.session import optional_viewer
 from batteryloop.web.templating import STATIC_DIR
@@ -25,7 +25,7 @@ from batteryloop.web.templating import STATIC_DIR
 __all__ = ["NAV_ITEMS", "PAGE_MODULES", "NavItem", "mount_web", "register"]
 
 #: Modules whose ``pages`` are mounted, in order. Later capabilities append theirs.
-PAGE_MODULES: list[ModuleType] = [signin, overview, passport, shipment, custody, triage, design]
+PAGE_MODULES: list[ModuleType] = [signin, overview, passport, shipment, custody, triage, design, recovery]
 
 register(NavItem("Passports", "/passports", order=20))
 register(NavItem("Shipments", "/shipments", order=30))

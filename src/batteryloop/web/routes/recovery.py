@@ -1,0 +1,271 @@
+"""Recovery dashboard: recycling efficiency and recovery per element against the dated targets, lots and mass flows.
+
+``/recovery`` shows, for each first recycler whose lots the viewer may read (its own organisation first), the
+annual report of the chosen year (``?year=``, default the newest year with a processed lot) per battery group: the
+recycling efficiency and the recovery of Co, Cu, Pb, Li, Ni as bars with the 2025/2030 and 2027/2031 targets
+marked; then the lots with their status and any refused outputs, and each facility's mass flows of the year as a
+Sankey diagram. ``/recovery/lots/{id}`` follows one lot's chain through every facility as a Sankey diagram with the
+rates. The report downloads as CSV or PDF. Everything is computed from stored data by the services.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import Query
+from sqlalchemy import extract, func, select
+from starlette.requests import Request
+from starlette.responses import Response
+
+from batteryloop.domain.errors import DomainError, NotFoundError
+from batteryloop.domain.organization import DataCategory
+from batteryloop.domain.transport import ClassificationInputError
+from batteryloop.services import lots as lot_service
+from batteryloop.services import recovery_chain, recovery_report
+from batteryloop.services.recovery_report_pdf import ELEMENT_NAMES, report_pdf
+from batteryloop.storage.access import readable_owner_ids
+from batteryloop.storage.tables import FacilityRow, LotRow, OrganizationRow
+from batteryloop.storage.uow import UnitOfWork
+from batteryloop.web.errors import PageError
+from batteryloop.web.nav import NavItem, register
+from batteryloop.web.pages import Pages
+from batteryloop.web.sankey import Link, Node, Sankey, layout
+from batteryloop.web.session import CurrentViewer, PageUow, Viewer
+from batteryloop.web.templating import render
+
+pages = Pages()
+
+register(NavItem("Recovery", "/recovery", order=50))
+
+FATE_LABELS = {
+    "recycled": "recycled",
+    "energy_recovery": "energy recovery",
+    "backfilling": "backfilling",
+    "disposal": "disposal",
+    "loss": "loss",
+    "intermediate": "to the next facility",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """A rate as a bar (0-100 %) with its targets as ticks."""
+
+    label: str
+    rate: float | None
+    text: str
+    ticks: list[tuple[float, str, bool | None]]  # (target %, "65 % by 2025", met)
+    status: str  # met | missed | due_later | na
+
+
+def _bar(label: str, rate: str | None, text: str, targets: Sequence[dict[str, Any]]) -> Bar:
+    value = None if rate is None else float(Decimal(rate) * 100)
+    ticks = [
+        (float(Decimal(t["target"]) * 100), f"{Decimal(t['target']) * 100:.0f} % by {t['deadline'][:4]}", t["met"])
+        for t in targets
+    ]
+    due = [t for t in targets if t["applies"]]
+    if value is None:
+        status = "na"
+    elif due and all(t["met"] for t in due):
+        status = "met"
+    elif due:
+        status = "missed"
+    else:
+        status = "due_later"
+    return Bar(label, value, text, ticks, status)
+
+
+def group_bars(group: dict[str, Any]) -> list[Bar]:
+    """The efficiency and the five recoveries of a report group as bars."""
+    bars = [
+        _bar(
+            "Recycling efficiency",
+            group["recycling_efficiency"],
+            group["recycling_efficiency_display"],
+            [t for t in group["targets"] if t["element"] is None],
+        )
+    ]
+    for x, name in ELEMENT_NAMES.items():
+        targets = [t for t in group["targets"] if t["element"] == x]
+        bars.append(
+            _bar(f"Recovery of {name}", group["material_recovery"][x], group["material_recovery_display"][x], targets)
+        )
+    return bars
+
+
+def _recyclers(uow: UnitOfWork, viewer: Viewer) -> list[tuple[uuid.UUID, str]]:
+    readable = readable_owner_ids(viewer.actor, DataCategory.LOTS)
+    heads = select(LotRow.first_recycler_org_id).where(LotRow.source_lot_id.is_(None)).distinct()
+    rows = uow.session.execute(
+        select(OrganizationRow.id, OrganizationRow.name)
+        .where(
+            OrganizationRow.id.in_(heads),
+            (OrganizationRow.id.in_(readable)) | (OrganizationRow.id == viewer.organization.id),
+        )
+        .order_by(OrganizationRow.name)
+    ).all()
+    own = viewer.organization.id
+    return sorted(((r.id, r.name) for r in rows), key=lambda r: (r[0] != own, r[1]))
+
+
+def _latest_year(uow: UnitOfWork) -> int | None:
+    year = uow.session.scalar(select(func.max(extract("year", LotRow.processed_on))))
+    return int(year) if year is not None else None
+
+
+def facility_sankey(uow: UnitOfWork, facility: FacilityRow, year: int) -> Sankey:
+    """A facility's mass flows of a year: the lots' feed by chemistry or source, into the facility, out by output."""
+    lots = uow.session.scalars(
+        select(LotRow).where(
+            LotRow.facility_id == facility.id,
+            LotRow.status == "processed",
+            extract("year", LotRow.processed_on) == year,
+        )
+    ).all()
+    nodes: dict[str, Node] = {"facility": Node("facility", facility.code, 1, "facility")}
+    links: list[Link] = []
+    for lot in lots:
+        feed = f"in:{lot.chemistry or 'feed'}:{'upstream' if lot.source_lot_id else 'packs'}"
+        label = f"{lot.chemistry or 'feed'} {'black mass' if lot.source_lot_id else 'packs'}"
+        nodes.setdefault(feed, Node(feed, label, 0, "input"))
+        links.append(Link(feed, "facility", float(Decimal(lot.input["mass_kg"]))))
+        for o in lot.outputs or []:
+            key = f"out:{o['name']}"
+            nodes.setdefault(key, Node(key, f"{o['name']} ({FATE_LABELS.get(o['fate'], o['fate'])})", 2, o["fate"]))
+            derived = Decimal(o["mass_kg"]) - Decimal(o.get("reagent_kg", "0"))
+            links.append(Link("facility", key, float(derived), o["fate"]))
+        residual = Decimal(lot.input["mass_kg"]) - sum(
+            (Decimal(o["mass_kg"]) - Decimal(o.get("reagent_kg", "0")) for o in lot.outputs or []), Decimal(0)
+        )
+        if residual > 0:
+            nodes.setdefault("out:unaccounted", Node("out:unaccounted", "unaccounted (residual)", 2, "loss"))
+            links.append(Link("facility", "out:unaccounted", float(residual), "loss"))
+    merged: dict[tuple[str, str, str], float] = {}
+    for link in links:
+        merged[(link.source, link.target, link.kind)] = (
+            merged.get((link.source, link.target, link.kind), 0.0) + link.value
+        )
+    return layout(list(nodes.values()), [Link(s, t, v, k) for (s, t, k), v in merged.items()], height=260)
+
+
+def chain_sankey(uow: UnitOfWork, chain: recovery_chain.Chain) -> Sankey:
+    """One lot's chain: the lot into its first facility, each facility's outputs, intermediates into the next."""
+    codes = {}
+    for lot in chain.lots:
+        facility = uow.session.get(FacilityRow, lot.facility_id)
+        codes[lot.id] = facility.code if facility else "?"
+    depth = {chain.lots[0].id: 1}
+    for lot in chain.lots[1:]:
+        depth[lot.id] = depth.get(lot.source_lot_id, 1) + 2 if lot.source_lot_id else 1
+    nodes = {"input": Node("input", f"lot {chain.head.code}", 0, "input")}
+    links = []
+    for lot in chain.lots:
+        fac = f"fac:{lot.id}"
+        nodes[fac] = Node(fac, codes[lot.id], depth[lot.id], "facility")
+        if lot.source_lot_id is None:
+            links.append(Link("input", fac, float(Decimal(lot.input["mass_kg"]))))
+        for o in lot.outputs or []:
+            derived = float(Decimal(o["mass_kg"]) - Decimal(o.get("reagent_kg", "0")))
+            fed = next((x for x in chain.lots if x.source_lot_id == lot.id and x.source_output == o["name"]), None)
+            if fed is not None:
+                links.append(Link(fac, f"fac:{fed.id}", derived, "intermediate"))
+                continue
+            key = f"out:{lot.id}:{o['name']}"
+            nodes[key] = Node(
+                key, f"{o['name']} ({FATE_LABELS.get(o['fate'], o['fate'])})", depth[lot.id] + 1, o["fate"]
+            )
+            links.append(Link(fac, key, derived, o["fate"]))
+    return layout(list(nodes.values()), links, height=300)
+
+
+YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
+
+
+@pages.get("/recovery", name="web.recovery")
+def recovery_page(request: Request, viewer: CurrentViewer, uow: PageUow, year: YearQuery = None) -> Response:
+    chosen = year or _latest_year(uow) or uow.now().year
+    reports = []
+    for org_id, _name in _recyclers(uow, viewer):
+        report = recovery_report.annual_report(uow, viewer.actor, org_id, chosen)
+        reports.append({"report": report, "groups": [(g, group_bars(g)) for g in report["groups"]]})
+    visible = lot_service.list_lots(uow, viewer.actor)
+    facility_ids = {uuid.UUID(lot["facility_id"]) for lot in visible}
+    facilities = [f for f in (uow.session.get(FacilityRow, fid) for fid in facility_ids) if f is not None]
+    flows = [(f, facility_sankey(uow, f, chosen)) for f in sorted(facilities, key=lambda f: f.code)]
+    years = sorted({int(lot["processed_on"][:4]) for lot in visible if lot["processed_on"]} | {chosen})
+    return render(
+        request,
+        "recovery.html",
+        title="Recovery",
+        year=chosen,
+        years=years,
+        reports=reports,
+        lots=visible,
+        flows=[(f, s) for f, s in flows if s.links],
+    )
+
+
+@pages.get("/recovery/lots/{lot_id}", name="web.recovery_lot")
+def lot_page(request: Request, lot_id: str, viewer: CurrentViewer, uow: PageUow) -> Response:
+    not_found = PageError(404, "No lot with this id is yours or shared with your organisation.", title="Lot not found")
+    try:
+        head = recovery_chain.head_lot(uow, viewer.actor, uuid.UUID(lot_id))
+        lot = lot_service.lot_view(uow, lot_service.readable_lot(uow, viewer.actor, uuid.UUID(lot_id)))
+    except (ValueError, NotFoundError):
+        raise not_found from None
+    chain = result = sankey = None
+    error = None
+    if head.status == "processed":
+        try:
+            chain = recovery_chain.account(uow, head)
+            sankey = chain_sankey(uow, chain)
+            result = recovery_chain.chain_recovery(uow, viewer.actor, head.id)
+        except ClassificationInputError as exc:
+            error = "; ".join(f"{p.field}: {p.reason}" for p in exc.problems)
+        except DomainError as exc:
+            error = exc.reason
+    bars = []
+    if result is not None:
+        group = {
+            "recycling_efficiency": result["exact"]["recycling_efficiency"],
+            "recycling_efficiency_display": result["display"]["recycling_efficiency"],
+            "material_recovery": result["exact"]["material_recovery"],
+            "material_recovery_display": result["display"]["material_recovery"],
+            "targets": [t | {"target": str(t["target"])} for t in result["targets"]],
+        }
+        bars = group_bars(group)
+    return render(
+        request,
+        "recovery_lot.html",
+        title=f"Lot {lot['code']}",
+        lot=lot,
+        head=head,
+        chain=chain,
+        sankey=sankey,
+        bars=bars,
+        result=result,
+        error=error,
+    )
+
+
+@pages.get("/recovery/report/{org_id}/{year}.{fmt}", name="web.recovery_report")
+def report_download(
+    request: Request, org_id: str, year: int, fmt: str, viewer: CurrentViewer, uow: PageUow
+) -> Response:
+    if fmt not in ("csv", "pdf"):
+        raise PageError(404, "Reports download as .csv or .pdf.", title="Unknown format")
+    try:
+        report = recovery_report.annual_report(uow, viewer.actor, uuid.UUID(org_id), year)
+    except (ValueError, NotFoundError):
+        raise PageError(404, "No recycler with this id whose lots you may read.", title="Report not found") from None
+    name = f'attachment; filename="recovery-report-{year}.{fmt}"'
+    if fmt == "csv":
+        return Response(
+            recovery_report.report_csv(report), media_type="text/csv", headers={"Content-Disposition": name}
+        )
+    return Response(report_pdf(report), media_type="application/pdf", headers={"Content-Disposition": name})
