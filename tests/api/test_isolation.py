@@ -222,6 +222,7 @@ def target(platform, world, target_passport, target_shipment, target_model, targ
         "lot_id": target_lot["lot_id"],
         "recycler_org_id": str(world.org_ids["CircuMet Recycling"]),
         "year": "2026",
+        "fmt": "pdf",
     }
 
 

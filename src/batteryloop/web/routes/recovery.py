@@ -253,14 +253,14 @@ def lot_page(request: Request, lot_id: str, viewer: CurrentViewer, uow: PageUow)
     )
 
 
-@pages.get("/recovery/report/{org_id}/{year}.{fmt}", name="web.recovery_report")
+@pages.get("/recovery/report/{recycler_org_id}/{year}.{fmt}", name="web.recovery_report")
 def report_download(
-    request: Request, org_id: str, year: int, fmt: str, viewer: CurrentViewer, uow: PageUow
+    request: Request, recycler_org_id: str, year: int, fmt: str, viewer: CurrentViewer, uow: PageUow
 ) -> Response:
     if fmt not in ("csv", "pdf"):
         raise PageError(404, "Reports download as .csv or .pdf.", title="Unknown format")
     try:
-        report = recovery_report.annual_report(uow, viewer.actor, uuid.UUID(org_id), year)
+        report = recovery_report.annual_report(uow, viewer.actor, uuid.UUID(recycler_org_id), year)
     except (ValueError, NotFoundError):
         raise PageError(404, "No recycler with this id whose lots you may read.", title="Report not found") from None
     name = f'attachment; filename="recovery-report-{year}.{fmt}"'
