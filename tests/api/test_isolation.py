@@ -288,7 +288,8 @@ def target_lot(platform, world) -> dict[str, str]:
     pid, site = "urn:voltavia:isolation0002", "DE-SECRET-FAC-9"
     with platform.store.uow() as uow:
         passport_service.register_passport(uow, volt, {"passport_id": pid, "battery_id": "VM-ISO-2",
-                                                       "battery_category": "ev", "battery_mass_kg": 400})  # fmt: skip
+                                                       "battery_category": "ev", "battery_mass_kg": 400,
+                                                       "battery_chemistry": {"code": "NMC811"}})  # fmt: skip
         custody.record_events(uow, cm, [{"kind": "collected", "items": [pid], "occurred_at": "2026-11-02T08:00:00Z",
                                          "site": site}])  # fmt: skip
         facility = facilities.register_facility(uow, cm, {

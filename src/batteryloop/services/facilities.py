@@ -16,12 +16,12 @@ from batteryloop.domain.access import Actor
 from batteryloop.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from batteryloop.domain.organization import DataCategory, OrganizationKind
 from batteryloop.domain.passport.problems import PassportValidationError, Problem
+from batteryloop.domain.recovery.routes import get_routes
 from batteryloop.services import audit
 from batteryloop.storage.access import may_read_owner, readable_owner_ids
 from batteryloop.storage.tables import FacilityRow
 from batteryloop.storage.uow import UnitOfWork
 
-ROUTES: Final = ("pretreatment", "hydrometallurgy", "pyrometallurgy", "direct")
 OPERATORS: Final = (OrganizationKind.RECYCLER, OrganizationKind.REFINER, OrganizationKind.DISMANTLER)
 _CODE: Final = re.compile(r"^[A-Z0-9][A-Z0-9._-]{1,99}$")
 _OPERATION: Final = re.compile(r"^(R([1-9]|1[0-3])|D([1-9]|1[0-5]))$")
@@ -73,9 +73,9 @@ def _check(raw: object) -> tuple[dict[str, Any], list[Problem]]:
                 field="permitted_operations", reason='a list of R1-R13 / D1-D15 codes of the permit, e.g. ["R4", "R12"]'
             )
         )
-    routes = body.get("routes")
-    if not isinstance(routes, list) or not routes or not all(r in ROUTES for r in routes):
-        problems.append(Problem(field="routes", reason=f"a list of routes run here: {', '.join(ROUTES)}"))
+    routes, known_routes = body.get("routes"), tuple(get_routes().routes)
+    if not isinstance(routes, list) or not routes or not all(r in known_routes for r in routes):
+        problems.append(Problem(field="routes", reason=f"a list of routes run here: {', '.join(known_routes)}"))
     capacity = body.get("capacity_t_per_year")
     if isinstance(capacity, bool) or not isinstance(capacity, int | float) or not 0 < capacity < 10_000_000:
         problems.append(Problem(field="capacity_t_per_year", reason="the permitted capacity in tonnes a year, above 0"))

@@ -18,6 +18,8 @@ from batteryloop.domain.access import Actor
 from batteryloop.domain.chemistry import get_chemistry
 from batteryloop.domain.errors import InvalidInputError
 from batteryloop.domain.passport.problems import PassportValidationError, Problem
+from batteryloop.domain.recovery.routes import check_sorting
+from batteryloop.domain.transport import ClassificationInputError
 from batteryloop.services import custody
 from batteryloop.services import passport as passport_service
 from batteryloop.storage.tables import FacilityRow, LotItemRow
@@ -55,7 +57,6 @@ NAME_ELEMENTS: Final = {
     "lead": "Pb",
     "cadmium": "Cd",
 }
-LFP_TYPE: Final = frozenset({"LFP", "LMFP"})
 EU_MEMBER_STATES: Final = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()  # noqa: SIM905
 )
@@ -129,6 +130,7 @@ def pack_feed(
     rows: list[dict[str, Any]] = []
     chemistries: set[str] = set()
     groups: set[str] = set()
+    sorting_feed: list[dict[str, Any]] = []
     estimated = []
     for n, pid in enumerate(items):
         where = f"items[{n}]"
@@ -165,6 +167,14 @@ def pack_feed(
             )
             continue
         chemistries.add(view.chemistry or "unknown")
+        sorting_feed.append(
+            {
+                "chemistry": view.chemistry,
+                "form": "pack",
+                "discharged": discharged,
+                "condition": "damaged_stable" if damaged else "intact",
+            }
+        )
         groups.add(battery_group(view.chemistry))
         kg = dec(pack_kg)
         mass += kg
@@ -182,25 +192,12 @@ def pack_feed(
         problems.append(
             Problem(field="items", reason=f"one battery group per lot; these packs are {', '.join(sorted(groups))}")
         )
-    mixed_ok = bool((facility.process or {}).get("mixed_feed", False)) and route != "direct"
-    if route == "direct" and len(chemistries) > 1:
-        problems.append(
-            Problem(
-                field="items",
-                reason=f"direct recycling takes one cathode chemistry; got {', '.join(sorted(chemistries))}",
-            )
-        )
-    elif not mixed_ok and chemistries & LFP_TYPE and chemistries - LFP_TYPE:
-        problems.append(
-            Problem(
-                field="items",
-                reason=(
-                    f"LFP-type and other chemistries stay apart ({', '.join(sorted(chemistries))}); "
-                    "form one lot of each, "
-                    "or declare mixed_feed in the facility's process"
-                ),
-            )
-        )
+    if not problems:
+        mixed = (facility.process or {}).get("mixed_feed")
+        try:
+            check_sorting(route, sorting_feed, mixed_feed=mixed if isinstance(mixed, bool) else None)
+        except ClassificationInputError as exc:
+            problems += [Problem(field=p.field.replace("feed[", "items["), reason=p.reason) for p in exc.problems]
     if problems:
         raise PassportValidationError(problems)
     feed = {
