@@ -61,7 +61,9 @@ def test_a_lot_through_two_facilities(client, world, chain):
     recycler, smelter = auth(world.key("CircuMet Recycling")), auth(world.key("Pyrolux Metals"))
     r = client.post(f"/v1/facilities/{chain[PRE]}/lots", json={"code": "CM-L1", "route": "pretreatment",
                     "items": [*PACKS, LFP_PACK]}, headers=recycler)  # fmt: skip
-    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "items[2].chemistry"  # LFP apart from NMC (sorting)
+    assert (
+        r.status_code == 422 and r.json()["errors"][0]["field"] == "items[2].chemistry"
+    )  # LFP apart from NMC (sorting)
     assert "stay in separate lots" in r.text
     r = client.post(f"/v1/facilities/{chain[PRE]}/lots", json={"code": "CM-L1", "route": "pretreatment",
                     "items": PACKS}, headers=recycler)  # fmt: skip
