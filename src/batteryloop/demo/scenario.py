@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from batteryloop.demo.custody import build_demo_custody
+from batteryloop.demo.operations import build_demo_operations
 from batteryloop.demo.passports import build_demo_passports
 from batteryloop.domain.access import Actor, SharingRule
 from batteryloop.domain.organization import DataCategory, MemberRole, OrganizationKind
@@ -184,6 +185,13 @@ def build_demo(store: Store, *, seed: int = 7, batteries: int = 5000, progress: 
         result.notes.append(
             f"{chain['packs']} of them collected and shipped in {chain['shipments']} shipments "
             f"({chain['discrepancies']} with a weight discrepancy); {chain['events']} custody events in the log"
+        )
+        ops = build_demo_operations(
+            store, organization_ids=ids, as_of=AS_OF, progress=(lambda n: step("operations", n))
+        )
+        result.notes.append(
+            f"{ops['facilities']} facilities; {ops['lots']} lots, {ops['processed']} processed, {ops['refused']} with "
+            f"outputs refused for breaking the mass balance; {ops['waiting']} packs wait for a route (see /recovery)"
         )
         result.notes.append(
             f"the recyclers assayed each received pack: {chain['mislabelled']} turned out mislabelled (their chemistry "

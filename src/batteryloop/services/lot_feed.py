@@ -3,8 +3,9 @@
 Every pack must be at the facility (custody log), in no other lot, of one battery group, sorted for the route
 (direct recycling takes one cathode chemistry; LFP-type and nickel-based feed stay apart unless the facility's
 process declares ``mixed_feed``) and, when damaged, discharged first: a ``condition_measured`` with
-``state_of_charge`` at most :data:`DISCHARGED_SOC` since the damage. Element masses come from the passports'
-materials (#33), mapped to elements by CAS number or name.
+``state_of_charge`` at most :data:`DISCHARGED_SOC` since the damage. A pack is sorted by the chemistry an assay
+identified on site (a ``sorted`` event), where there is one, rather than by its passport's label. Element masses
+come from the passports' materials (#33), mapped to elements by CAS number or name.
 """
 
 from __future__ import annotations
@@ -100,18 +101,20 @@ def _member_state(uow: UnitOfWork, actor: Actor, passport_id: str) -> str | None
     return None
 
 
-def _discharged(uow: UnitOfWork, actor: Actor, passport_id: str) -> tuple[bool, bool]:
-    """(damaged, discharged since): from the custody events the caller may read."""
-    damaged, discharged = False, False
+def _log_facts(uow: UnitOfWork, actor: Actor, passport_id: str) -> tuple[bool, bool, str | None]:
+    """(damaged, discharged since, chemistry identified on site) from the custody events the caller may read."""
+    damaged, discharged, identified = False, False, None
     for _leaf, kind, _org, entry, _c, _s in uow.custody.timeline(actor, passport_id):
         details = custody.entry_details(entry)
+        if kind == "sorted" and details.get("chemistry") and details.get("method") == "assay":
+            identified = str(details["chemistry"])
         if kind == "condition_measured" and details.get("condition") in ("damaged_stable", "critically_damaged"):
             damaged, discharged = True, False
         if kind == "condition_measured" and isinstance(details.get("state_of_charge"), int | float):
             discharged = discharged or details["state_of_charge"] <= DISCHARGED_SOC
         if kind == "incident":
             damaged, discharged = True, False
-    return damaged, discharged
+    return damaged, discharged, identified
 
 
 def pack_feed(
@@ -131,6 +134,7 @@ def pack_feed(
     chemistries: set[str] = set()
     groups: set[str] = set()
     sorting_feed: list[dict[str, Any]] = []
+    relabelled: list[str] = []
     estimated = []
     for n, pid in enumerate(items):
         where = f"items[{n}]"
@@ -153,7 +157,10 @@ def pack_feed(
         if not isinstance(pack_kg, int | float) or pack_kg <= 0:
             problems.append(Problem(field=where, reason=f"{pid}: the passport gives no battery mass you may read"))
             continue
-        damaged, discharged = _discharged(uow, actor, pid)
+        damaged, discharged, identified = _log_facts(uow, actor, pid)
+        chemistry = identified or view.chemistry  # a pack is sorted by what it is, not by its label
+        if identified and identified != view.chemistry:
+            relabelled.append(f"{pid}: passport {view.chemistry}, assay {identified}")
         if damaged and not discharged:
             problems.append(
                 Problem(
@@ -166,16 +173,16 @@ def pack_feed(
                 )
             )
             continue
-        chemistries.add(view.chemistry or "unknown")
+        chemistries.add(chemistry or "unknown")
         sorting_feed.append(
             {
-                "chemistry": view.chemistry,
+                "chemistry": chemistry,
                 "form": "pack",
                 "discharged": discharged,
                 "condition": "damaged_stable" if damaged else "intact",
             }
         )
-        groups.add(battery_group(view.chemistry))
+        groups.add(battery_group(chemistry))
         kg = dec(pack_kg)
         mass += kg
         materials = attrs.get("cathode_anode_electrolyte_materials")
@@ -187,7 +194,7 @@ def pack_feed(
                 elements[symbol] = elements.get(symbol, Decimal(0)) + dec(m["mass_kg"])
         ms = _member_state(uow, actor, pid)
         by_state[ms or "unknown"] = by_state.get(ms or "unknown", Decimal(0)) + kg
-        rows.append({"passport_id": pid, "mass_kg": text(kg), "member_state": ms, "chemistry": view.chemistry})
+        rows.append({"passport_id": pid, "mass_kg": text(kg), "member_state": ms, "chemistry": chemistry})
     if len(groups) > 1:
         problems.append(
             Problem(field="items", reason=f"one battery group per lot; these packs are {', '.join(sorted(groups))}")
@@ -208,6 +215,8 @@ def pack_feed(
         "chemistries": sorted(chemistries),
         "group": groups.pop() if groups else "other",
         "no_materials": estimated,
+        # packs sorted by an assay that contradicts their passport: their declared materials are wrong, assay the lot
+        "mislabelled": relabelled,
     }
     return feed, rows
 

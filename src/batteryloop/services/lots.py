@@ -16,7 +16,7 @@ stored (the API notes the refusal on the lot).
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -41,7 +41,9 @@ def _writer_at(uow: UnitOfWork, actor: Actor, facility_id: uuid.UUID) -> Facilit
     return row
 
 
-def create_lot(uow: UnitOfWork, actor: Actor, facility_id: uuid.UUID, raw: object) -> dict[str, Any]:
+def create_lot(
+    uow: UnitOfWork, actor: Actor, facility_id: uuid.UUID, raw: object, *, at: datetime | None = None
+) -> dict[str, Any]:
     """Form a lot at a facility of the caller's organisation (see the module docstring); all or nothing."""
     facility = _writer_at(uow, actor, facility_id)
     body = raw if isinstance(raw, dict) else {}
@@ -118,7 +120,7 @@ def create_lot(uow: UnitOfWork, actor: Actor, facility_id: uuid.UUID, raw: objec
         event = {
             "kind": "lot_assigned",
             "items": [r["passport_id"] for r in rows],
-            "occurred_at": uow.now().isoformat(),
+            "occurred_at": (at or uow.now()).isoformat(),
             "site": facility.code,
             "details": {"lot_id": lot.code},
         }
@@ -193,7 +195,9 @@ def _period_end(day: date) -> date:
     return date(day.year, 12, 31)
 
 
-def record_outputs(uow: UnitOfWork, actor: Actor, lot_id: uuid.UUID, raw: object) -> dict[str, Any]:
+def record_outputs(
+    uow: UnitOfWork, actor: Actor, lot_id: uuid.UUID, raw: object, *, at: datetime | None = None
+) -> dict[str, Any]:
     """Record a lot's outputs (``{outputs, processed_on}``), checked by the regulatory accounting; all or nothing.
 
     Raises:
@@ -237,7 +241,7 @@ def record_outputs(uow: UnitOfWork, actor: Actor, lot_id: uuid.UUID, raw: object
         event = {
             "kind": "processed",
             "items": items,
-            "occurred_at": uow.now().isoformat(),
+            "occurred_at": (at or uow.now()).isoformat(),
             "site": facility.code,
             "details": {"lot_id": lot.code, "route": lot.route},
         }

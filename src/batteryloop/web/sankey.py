@@ -37,7 +37,9 @@ class PlacedNode:
     y: float
     height: float
     label_x: float = 0.0
+    label_y: float = 0.0
     anchor: str = "start"
+    inner: bool = False  # an inner column's node: labelled above, without its mass
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +61,7 @@ class Sankey:
 
 
 def layout(
-    nodes: Sequence[Node], links: Sequence[Link], *, width: int = 720, height: int = 320, unit: str = "kg"
+    nodes: Sequence[Node], links: Sequence[Link], *, width: int = 980, height: int = 320, unit: str = "kg"
 ) -> Sankey:
     """Place ``nodes`` in their columns and draw ``links`` between them (values in ``unit``)."""
     links = [link for link in links if link.value > 0]
@@ -73,18 +75,22 @@ def layout(
     columns = sorted({n.column for n in shown})
     if not shown:
         return Sankey([], [], width, height, "No mass flows to show.")
-    pad, top, node_w, margin = 10.0, 8.0, 14, 150.0
+    pad, top, node_w, left, right = 10.0, 8.0, 14, 200.0, 330.0  # room for the labels either side
     usable = height - 2 * top
     per_column = {c: [n for n in shown if n.column == c] for c in columns}
     scale = min((usable - pad * (len(col) - 1)) / sum(value[n.key] for n in col) for col in per_column.values())
     span = max(1, len(columns) - 1)
     placed: dict[str, PlacedNode] = {}
     for i, c in enumerate(columns):
-        x = margin + (width - 2 * margin - node_w) * i / span if len(columns) > 1 else width / 2
-        y = top
+        x = left + (width - left - right - node_w) * i / span if len(columns) > 1 else width / 2
+        y = top + (14 if 0 < i < len(columns) - 1 else 0)  # room for the labels above inner nodes
         for n in per_column[c]:
             h = max(1.0, value[n.key] * scale)
-            last = i == len(columns) - 1
+            first, last = i == 0, i == len(columns) - 1
+            if first or last:  # outer columns: the label beside the node, outwards
+                lx, ly, anchor = (x - 4, y + h / 2 + 4, "end") if first else (x + node_w + 4, y + h / 2 + 4, "start")
+            else:  # inner columns (facilities): the label above the node
+                lx, ly, anchor = x + node_w / 2, y - 3, "middle"
             placed[n.key] = PlacedNode(
                 n.key,
                 n.label,
@@ -93,8 +99,10 @@ def layout(
                 round(x, 1),
                 round(y, 1),
                 round(h, 1),
-                label_x=round(x + node_w + 4 if last or i else x - 4, 1),
-                anchor="start" if last or i else "end",
+                label_x=round(lx, 1),
+                label_y=round(ly, 1),
+                anchor=anchor,
+                inner=not (first or last),
             )
             y += h + pad
     out_y = {k: p.y for k, p in placed.items()}

@@ -161,7 +161,8 @@ def chain_sankey(uow: UnitOfWork, chain: recovery_chain.Chain) -> Sankey:
         codes[lot.id] = facility.code if facility else "?"
     depth = {chain.lots[0].id: 1}
     for lot in chain.lots[1:]:
-        depth[lot.id] = depth.get(lot.source_lot_id, 1) + 2 if lot.source_lot_id else 1
+        depth[lot.id] = depth.get(lot.source_lot_id, 1) + 1 if lot.source_lot_id else 1
+    last = max(depth.values()) + 1  # every final output in the right-hand column
     nodes = {"input": Node("input", f"lot {chain.head.code}", 0, "input")}
     links = []
     for lot in chain.lots:
@@ -176,11 +177,9 @@ def chain_sankey(uow: UnitOfWork, chain: recovery_chain.Chain) -> Sankey:
                 links.append(Link(fac, f"fac:{fed.id}", derived, "intermediate"))
                 continue
             key = f"out:{lot.id}:{o['name']}"
-            nodes[key] = Node(
-                key, f"{o['name']} ({FATE_LABELS.get(o['fate'], o['fate'])})", depth[lot.id] + 1, o["fate"]
-            )
+            nodes[key] = Node(key, f"{o['name']} ({FATE_LABELS.get(o['fate'], o['fate'])})", last, o["fate"])
             links.append(Link(fac, key, derived, o["fate"]))
-    return layout(list(nodes.values()), links, height=300)
+    return layout(list(nodes.values()), links, height=420)
 
 
 YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
