@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -146,6 +147,11 @@ class PreparedPassport:
     readings: list[dict[str, Any]]
 
 
+@cache
+def _dynamic_keys() -> frozenset[str]:
+    return frozenset(key for key, attribute in get_attributes().items() if attribute.behaviour is Behaviour.DYNAMIC)
+
+
 def prepare_passport(
     attributes: object,
     *,
@@ -158,25 +164,19 @@ def prepare_passport(
     listing every problem."""
     checked, problems = check_attributes(attributes, prefix=prefix)
     problems = list(problems)
-    merged = {**(model.attributes if model else {}), **checked}
+    merged = {**model.attributes, **checked} if model else checked
     for key in ("passport_id", "battery_id"):
         if key not in merged and not any(p.field == f"{prefix}.{key}" for p in problems):
             problems.append(Problem(field=f"{prefix}.{key}", reason=f"{key} is required to register a passport"))
     if problems:
         raise PassportValidationError(problems)
-    registry = get_attributes()
+    dynamic = _dynamic_keys()
     static: dict[str, Any] = {}
     readings: list[dict[str, Any]] = []
     for key, value in checked.items():
-        if registry[key].behaviour is Behaviour.DYNAMIC:
-            readings.extend(
-                {
-                    "attribute": key,
-                    "recorded_at": r["recorded_at"],  # canonical text, UTC with "Z" (storage.bulk writes it as is)
-                    "value": r["value"],
-                }
-                for r in value
-            )
+        if key in dynamic:
+            for r in value:  # recorded_at: canonical text, UTC with "Z" (storage.bulk writes it as is)
+                readings.append({"attribute": key, "recorded_at": r["recorded_at"], "value": r["value"]})
         else:
             static[key] = value
     status = "original"

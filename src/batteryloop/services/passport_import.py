@@ -37,7 +37,7 @@ from batteryloop.services.passport_prepare import (
     canonical,
     default_workers,
     prepared_batches,
-    read_item,
+    read_items,
 )
 from batteryloop.storage.tables import ImportRow
 from batteryloop.storage.uow import UnitOfWork
@@ -113,8 +113,7 @@ def _text_lines(stream: IO[bytes]) -> Iterator[str]:
     encoding = "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
-    rest = io.TextIOWrapper(io.BufferedReader(_Prefixed(head, stream)), encoding=encoding, newline=None)
-    yield from rest
+    return io.TextIOWrapper(io.BufferedReader(_Prefixed(head, stream)), encoding=encoding, newline=None)
 
 
 class _Prefixed(io.RawIOBase):
@@ -203,10 +202,7 @@ class RecordSource:
     def __iter__(self) -> Iterator[Parsed]:
         if self.fmt in (ImportFormat.CSV, ImportFormat.JSONL):
             for job in self._raw_jobs(BATCH, owner=uuid.UUID(int=0), now=datetime.min, dialect=""):
-                for where, item in job.items:
-                    parsed = read_item(job, where, item)
-                    if parsed is not None:
-                        yield parsed
+                yield from read_items(job)
             return
         yield from self._mapped()
 
@@ -318,10 +314,6 @@ def import_passports(
     # Memory stays flat: the transaction itself remembers the passports of this file. Batches keep going in
     # after a bad record (the whole transaction is rolled back then), so a duplicate is found by the database
     # wherever it is in the file; passports with a key above ``before`` were added by this import.
-    if uow.dialect == "postgresql":
-        # the duplicate-id lookup runs once a batch; a generic plan cached while the table was nearly empty turns
-        # into a full scan later (measured: 5.3k/s falling to 1.2k/s at 100k passports)
-        uow.connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
     before = uow.passports.max_pk()
     if isinstance(records, RecordSource):
         jobs = records.jobs(owner=owner, now=now, dialect=uow.dialect, size=batch)

@@ -18,6 +18,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import threading
 import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -27,7 +28,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from batteryloop.domain.errors import DomainError, InvalidInputError
-from batteryloop.domain.passport.exchange.csvformat import read_csv_row, record_from_cells
+from batteryloop.domain.passport.exchange.csvformat import cells_reader, read_csv_row
 from batteryloop.domain.passport.problems import PassportValidationError
 from batteryloop.services.passport import prepare_passport
 from batteryloop.storage.bulk import EncodedPassports, encode_passports
@@ -92,22 +93,30 @@ def canonical(document: Any) -> Any:
     return document
 
 
-def read_item(job: Job, where: Any, item: Any) -> tuple[str, Any] | None:
-    """``(position, record or DomainError)`` of one item of a job; None for a blank CSV row."""
+def read_items(job: Job) -> Iterator[tuple[str, Any]]:
+    """``(position, record or DomainError)`` of each item of a job, in order; blank CSV rows are left out."""
     if job.kind == "parsed":
-        return where, item
-    position = f"line {where}"
+        yield from job.items
+        return
     if job.kind == "csv":
-        cells = read_csv_row(item, where)
-        if isinstance(cells, DomainError):
-            return position, cells
-        return (position, record_from_cells(job.columns, cells)) if cells else None
-    try:
-        return position, canonical(json.loads(item))
-    except json.JSONDecodeError as exc:
-        return position, InvalidInputError(f"not valid JSON: {exc.msg}", field=position)
-    except DomainError as exc:
-        return position, exc
+        read = cells_reader(job.columns)
+        for where, text in job.items:
+            cells = read_csv_row(text, where)
+            if isinstance(cells, DomainError):
+                yield f"line {where}", cells
+            elif cells:
+                yield f"line {where}", read(cells)
+        return
+    for where, text in job.items:
+        position = f"line {where}"
+        record: Any
+        try:
+            record = canonical(json.loads(text))
+        except json.JSONDecodeError as exc:
+            record = InvalidInputError(f"not valid JSON: {exc.msg}", field=position)
+        except DomainError as exc:
+            record = exc
+        yield position, record
 
 
 def prepare_job(job: Job) -> Prepared:
@@ -116,12 +125,8 @@ def prepare_job(job: Job) -> Prepared:
     positions: list[str] = []
     good: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     records = 0
-    for where, item in job.items:
-        read = read_item(job, where, item)
-        if read is None:
-            continue
+    for position, parsed in read_items(job):
         records += 1
-        position, parsed = read
         if isinstance(parsed, DomainError):
             errors.append(RecordError(position, problems_of(parsed)))
             continue
@@ -160,6 +165,15 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
 
 
+def _start_workers(pool: ProcessPoolExecutor, ready: Future[None]) -> None:
+    try:
+        pool.submit(os.getpid).result()
+    except BaseException as exc:  # handed to the importing thread, which raises it
+        ready.set_exception(exc)
+    else:
+        ready.set_result(None)
+
+
 def prepared_batches(jobs: Iterable[Job], *, workers: int) -> Iterator[Prepared]:
     """Run :func:`prepare_job` over ``jobs``, yielding the results in order.
 
@@ -179,13 +193,18 @@ def prepared_batches(jobs: Iterable[Job], *, workers: int) -> Iterator[Prepared]
             yield from map(prepare_job, iterator)
         return
     pool = _pool(workers)
+    # The first submit starts the forkserver and waits for it to load this module (most of a second): done in a
+    # thread, so this process prepares and writes the first batches meanwhile.
+    ready: Future[None] = Future()
+    starter = threading.Thread(target=_start_workers, args=(pool, ready), name="import-workers-start", daemon=True)
+    starter.start()
     try:
-        ready = pool.submit(os.getpid)  # starts the workers
         inline: Iterator[Job] = itertools.chain((first, second), iterator)
         for job in inline:
             yield prepare_job(job)
             if ready.done():
                 break
+        ready.result()  # a pool that could not start fails here, as a submit would
         pending: deque[Future[Prepared]] = deque()
         for job in inline:
             pending.append(pool.submit(prepare_job, job))
@@ -195,3 +214,4 @@ def prepared_batches(jobs: Iterable[Job], *, workers: int) -> Iterator[Prepared]
             yield pending.popleft().result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        starter.join()

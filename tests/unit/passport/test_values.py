@@ -455,3 +455,24 @@ def test_the_fast_series_path_decides_as_the_general_one(series) -> None:
         assert run() == fast
     finally:
         values._fast_fraction_series = original
+
+
+@given(
+    st.fixed_dictionaries({"code": st.sampled_from(["NMC811", "nmc 811", "NCM811", "LiFePO4", "NMC", "x", " LFP "])})
+    | st.fixed_dictionaries({"code": st.text(max_size=8) | st.integers() | st.none()})
+    | st.fixed_dictionaries({"code": st.just("LFP"), "name": st.text(max_size=5)})
+)
+def test_the_fast_chemistry_path_decides_as_the_general_one(chemistry) -> None:
+    from batteryloop.domain.passport import records
+    from batteryloop.domain.passport.problems import Problems
+
+    fast, general = Problems(), Problems()
+    result = records.check_chemistry(chemistry, "attributes.battery_chemistry", fast)
+    expected = records._record(
+        chemistry,
+        "attributes.battery_chemistry",
+        general,
+        required={"code": records._chemistry_code},
+        optional={"name": records.check_string},
+    )
+    assert (result, fast.items) == (expected, general.items)

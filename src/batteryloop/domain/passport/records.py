@@ -199,6 +199,12 @@ def _chemistry_code(value: object, field: str, p: Problems) -> str | None:
 
 def check_chemistry(value: object, field: str, p: Problems) -> dict[str, Any] | None:
     """``{"code", "name"?}``; a known alias (``"NCM811"``, ``"LiFePO4"``) is stored as its code."""
+    if type(value) is dict and len(value) == 1 and type(value.get("code")) is str:
+        # the usual ``{"code": "NMC811"}`` of a bulk import: what the general check returns for it, found directly
+        try:
+            return {"code": get_chemistry(value["code"]).code}
+        except InvalidInputError:
+            pass  # the general check names the problem
     return _record(value, field, p, required={"code": _chemistry_code}, optional={"name": check_string})
 
 

@@ -33,7 +33,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any, Final
 
 from batteryloop.domain.errors import InvalidInputError
@@ -196,6 +196,8 @@ def _fast_fraction_series(attribute: Attribute, value: list[Any] | tuple[Any, ..
     if attribute.base_type != "fraction":
         return None
     readings = []
+    ascending = True  # oldest first, every instant once: the usual order, kept as it is
+    previous: datetime | None = None
     for entry in value:
         if type(entry) is not dict or len(entry) != 2:
             return None
@@ -208,10 +210,14 @@ def _fast_fraction_series(attribute: Attribute, value: list[Any] | tuple[Any, ..
             return None
         if _canonical_text(text, moment) is None:
             return None
+        if previous is not None and moment <= previous:
+            ascending = False
+        previous = moment
         readings.append((moment, number, text))
-    if len({moment for moment, _, _ in readings}) != len(readings):
-        return None
-    readings.sort(key=lambda r: r[0])
+    if not ascending:
+        if len({moment for moment, _, _ in readings}) != len(readings):
+            return None
+        readings.sort(key=lambda r: r[0])
     return [{"value": number, "recorded_at": text} for _, number, text in readings]
 
 
@@ -395,26 +401,51 @@ def check_attributes(
     if not isinstance(attributes, Mapping):
         p.add(prefix, f"must be an object of attribute key to value, got {describe(attributes)}")
         return {}, p.items
-    registry = get_attributes()
+    checks = _attribute_checks()
+    items = p.items
     checked: dict[str, Any] = {}
     for key, value in attributes.items():
         field = f"{prefix}.{key}"
-        attribute = registry.get(key) if isinstance(key, str) else None
-        if attribute is None:
+        known = checks.get(key) if isinstance(key, str) else None
+        if known is None:
             p.add(field, unknown_key_reason(str(key)))
             continue
+        attribute, check = known
         if wanted is not None and attribute.level is not wanted:
             where = "an individual battery (item)" if attribute.level is Level.ITEM else "the battery model"
             p.add(field, f"{key} belongs to {where}; it cannot be set on a {wanted.value}-level record")
             continue
-        before = len(p.items)
-        normalized = _check_attribute(attribute, value, field, p)
-        if len(p.items) == before:
+        if value is None:
+            _check_attribute(attribute, value, field, p)  # the problem of a null
+            continue
+        before = len(items)
+        normalized = check(value, field, p)
+        if len(items) == before:
             checked[key] = normalized
     _check_consistency(checked, prefix, p)
     order = _longlist_order()
     ordered = {key: checked[key] for key in sorted(checked, key=order.__getitem__)}
     return ordered, p.items
+
+
+@cache
+def _attribute_checks() -> Mapping[str, tuple[Attribute, Callable[[object, str, Problems], Any]]]:
+    """Each attribute key with its attribute and the check of a (non-null) value, picked once.
+
+    The check is what :func:`_check_attribute` picks for the attribute; a bulk import checks every attribute of
+    every record.
+    """
+    checks: dict[str, tuple[Attribute, Callable[[object, str, Problems], Any]]] = {}
+    for key, attribute in get_attributes().items():
+        record_check = RECORD_CHECKS.get(attribute.base_type)
+        if attribute.is_dynamic:
+            check: Callable[[object, str, Problems], Any] = partial(_check_series, attribute)
+        elif record_check is not None:
+            check = record_check
+        else:
+            check = partial(_SCALAR_CHECKS[attribute.base_type], attribute)
+        checks[key] = (attribute, check)
+    return checks
 
 
 @cache

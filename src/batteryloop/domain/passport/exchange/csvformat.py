@@ -23,7 +23,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import compress
 from typing import Any, Final
 
@@ -76,8 +76,8 @@ def _header(row: Sequence[str], line: int) -> list[Attribute]:
     return [registry[name] for name in row]
 
 
-def _read_cell(attribute: Attribute, cell: str, problems: list[Problem]) -> Any:
-    kind = _cell_kind(attribute)
+def _read_cell(attribute: Attribute, kind: str, cell: str, problems: list[Problem]) -> Any:
+    """The value of a filled cell of ``attribute``, whose :func:`_cell_kind` is ``kind``."""
     if kind == "text":
         return cell
     if kind == "whole":
@@ -117,10 +117,14 @@ def iter_csv_records(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     pending: list[str] = []
     start, quotes, size = 0, 0, 0
     for number, line in enumerate(lines, start=1):
+        count = line.count('"')
         if not pending:
+            if count % 2 == 0:  # the usual row: one line
+                yield number, line
+                continue
             start = number
         pending.append(line)
-        quotes += line.count('"')
+        quotes += count
         size += len(line)
         if quotes % 2 == 0 or size > MAX_RECORD_CHARS:
             yield start, "".join(pending)
@@ -158,19 +162,29 @@ def read_csv_header(lines: Iterator[tuple[int, str]]) -> tuple[str, ...]:
 
 def record_from_cells(columns: Sequence[str], row: Sequence[str]) -> Record | MappingError:
     """The record of one row's cells (``columns`` from :func:`read_csv_header`), or the errors of its cells."""
-    if len(row) != len(columns):
-        return MappingError([("row", f"{len(row)} cells for {len(columns)} columns")])
+    return cells_reader(columns)(row)
+
+
+def cells_reader(columns: Sequence[str]) -> Callable[[Sequence[str]], Record | MappingError]:
+    """:func:`record_from_cells` for rows of these ``columns``, which are looked up once (not for every row)."""
     registry = get_attributes()
-    problems: list[Problem] = []
-    attributes: dict[str, Any] = {}
-    # only the filled cells (an export writes all 93 columns, most of them empty for an item-level record)
-    for key, cell in zip(compress(columns, row), filter(None, row), strict=True):
-        value = _read_cell(registry[key], cell, problems)
-        if value is not None:
-            attributes[key] = value
-    if ID_COLUMN not in attributes and not any(p[0] == ID_COLUMN for p in problems):
-        problems.append((ID_COLUMN, "is required: every row is one passport"))
-    return MappingError(problems) if problems else {"attributes": attributes}
+    layout = tuple((key, registry[key], _cell_kind(registry[key])) for key in columns)
+
+    def read(row: Sequence[str]) -> Record | MappingError:
+        if len(row) != len(layout):
+            return MappingError([("row", f"{len(row)} cells for {len(layout)} columns")])
+        problems: list[Problem] = []
+        attributes: dict[str, Any] = {}
+        # only the filled cells (an export writes all 93 columns, most of them empty for an item-level record)
+        for (key, attribute, kind), cell in zip(compress(layout, row), filter(None, row), strict=True):
+            value = cell if kind == "text" else _read_cell(attribute, kind, cell, problems)
+            if value is not None:
+                attributes[key] = value
+        if ID_COLUMN not in attributes and not any(p[0] == ID_COLUMN for p in problems):
+            problems.append((ID_COLUMN, "is required: every row is one passport"))
+        return MappingError(problems) if problems else {"attributes": attributes}
+
+    return read
 
 
 def parse_csv_rows(lines: Iterable[str]) -> Iterator[tuple[int, Record | MappingError]]:
@@ -190,13 +204,13 @@ def parse_csv_rows(lines: Iterable[str]) -> Iterator[tuple[int, Record | Mapping
             when the iteration starts), or the text holds no header.
     """
     records = iter_csv_records(lines)
-    columns = read_csv_header(records)
+    read = cells_reader(read_csv_header(records))
     for line, text in records:
         cells = read_csv_row(text, line)
         if isinstance(cells, MappingError):
             yield line, cells
         elif cells:
-            yield line, record_from_cells(columns, cells)
+            yield line, read(cells)
 
 
 def _write_cell(attribute: Attribute, value: Any) -> str:
