@@ -111,6 +111,7 @@ def bodies(target: dict[str, str]) -> dict[tuple[str, str], object]:
             "processed_on": "2026-11-20",
             "outputs": [{"name": "all", "mass_kg": 1, "fate": "loss"}],
         },
+        ("POST", "/v1/lots/{lot_id}/outputs/{index}/grade"): {"product": "Li2CO3", "assay": {"main_content_pct": 99.6}},
         ("POST", "/v1/models"): {"code": "OUT-M1", "attributes": {"battery_category": "ev"}},
         ("PUT", "/v1/models/{model_id}/design"): DESIGN_FACTS,
         ("PUT", "/v1/custody/triage-thresholds/{consortium_id}"): {"reuse_min_soh": 0.9},
@@ -161,6 +162,7 @@ DESIGN_FACTS = {
 }  # fmt: skip
 
 QUERY = {
+    ("GET", "/v1/facilities/{facility_id}/balance"): {"year": 2026},
     ("POST", "/v1/passports:import"): {"format": "jsonl"},
     ("GET", "/v1/log/proof/inclusion"): {"index": 0},
     ("POST", "/v1/custody/triage/{passport_id}"): {"consortium_id": "8cdb305f-dd2e-4609-ae36-aab0d1bc52d9"},
@@ -223,6 +225,7 @@ def target(platform, world, target_passport, target_shipment, target_model, targ
         "recycler_org_id": str(world.org_ids["CircuMet Recycling"]),
         "year": "2026",
         "fmt": "pdf",
+        "index": "0",
     }
 
 

@@ -123,6 +123,12 @@ def test_a_lot_through_two_facilities(client, world, chain):
     assert csv.headers["content-type"].startswith("text/csv") and "input collected in DE" in csv.text
     pdf = client.get(f"/v1/recovery/reports/{head['operator_org_id']}/2026", params={"format": "pdf"}, headers=recycler)
     assert pdf.content.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
+    balance = client.get(f"/v1/facilities/{chain[PRE]}/balance", params={"year": 2026}, headers=recycler).json()
+    lines = {line["subject"]: line for line in balance["balance"]}
+    # pre-treatment: 250 + 55 + 480 + 115 = 900 kg out of 900 in; Li 19 of 20 in the black mass -> 1 kg residual
+    assert lines["mass"]["output_kg"] == "900.000" and lines["mass"]["residual_kg"] == "0.000"
+    assert lines["mass"]["counted_kg"] == "305.000"  # steel and copper; black mass counts only downstream
+    assert lines["Li"]["residual_kg"] == "1.000" and lines["Li"]["residual_share"] == 0.05
 
 
 def test_outsiders_and_partners(client, world, chain):
@@ -137,3 +143,48 @@ def test_outsiders_and_partners(client, world, chain):
     assert r.status_code == 422
     assert {"code", "name", "country", "permitted_operations", "routes", "capacity_t_per_year"} <= {
         e["field"] for e in r.json()["errors"]}  # fmt: skip
+
+
+def refined_lot(client, world, chain) -> str:
+    """CircuMet's pre-treatment lot, its black mass refined at its own hydrometallurgy plant: the refined lot's id."""
+    recycler = auth(world.key("CircuMet Recycling"))
+    hydro = {"code": "DE-BRE-CIRCUMET-H", "name": "CircuMet hydro", "country": "DE", "routes": ["hydrometallurgy"],
+             "permitted_operations": ["R4", "R5"], "capacity_t_per_year": 8000}  # fmt: skip
+    hydro_id = client.post("/v1/facilities", json=hydro, headers=recycler).json()["id"]
+    head = client.post(f"/v1/facilities/{chain[PRE]}/lots", json={"code": "CM-G1", "route": "pretreatment",
+                       "items": PACKS}, headers=recycler).json()  # fmt: skip
+    to_hydro = [o | {"to_facility": hydro["code"]} if o["name"] == "black mass" else o for o in PRE_OUTPUTS]
+    client.post(f"/v1/lots/{head['id']}/outputs", json={"processed_on": "2026-11-20", "outputs": to_hydro},
+                headers=recycler).raise_for_status()  # fmt: skip
+    down = client.post(f"/v1/facilities/{hydro_id}/lots", json={"code": "CMH-G1", "route": "hydrometallurgy",
+                       "source": {"lot_id": head["id"], "output": "black mass"}}, headers=recycler).json()  # fmt: skip
+    outputs = [{"name": "Li2CO3", "mass_kg": 90, "reagent_kg": 73.1, "rd_code": "R5", "elements_kg": {"Li": 16.9}},
+               {"name": "residue", "mass_kg": 300, "rd_code": "D1"}]  # fmt: skip
+    client.post(f"/v1/lots/{down['id']}/outputs", json={"processed_on": "2026-11-22", "outputs": outputs},
+                headers=recycler).raise_for_status()  # fmt: skip
+    return down["id"]
+
+
+def test_a_product_output_is_graded_and_certified(client, world, chain):
+    recycler = auth(world.key("CircuMet Recycling"))
+    down = {"id": refined_lot(client, world, chain)}
+    # Fastmarkets China spot specification (battery grade): Li2CO3 >= 99.5 %, Na <= 250, Ca <= 50, Mg <= 80 ppm,
+    # magnetic <= 0.3 ppm; 300 ppm Na fails it
+    assay = {"main_content_pct": 99.6, "impurities_ppm": {"Na": 300, "Ca": 30, "Mg": 40, "magnetic": 0.1}}
+    url = f"/v1/lots/{down['id']}/outputs/0/grade"
+    r = client.post(url, json={"product": "Li2CO3", "assay": assay, "specification": "li2co3-fastmarkets-china",
+                               "graded_on": "2026-11-23"}, headers=recycler)  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert r.json()["grade"]["verdict"] == "fail"
+    failing = r.json()["result"]["grades"][0]["failing"]
+    assert failing == ["Na"]
+    assert client.post(f"/v1/lots/{down['id']}/outputs/1/grade", json={"product": "Li2CO3", "assay": assay},
+                       headers=recycler).status_code == 422  # the residue is landfilled, not a product  # fmt: skip
+    pdf = client.get(f"/v1/lots/{down['id']}/outputs/0/certificate.pdf", headers=recycler)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert (
+        client.get(f"/v1/lots/{down['id']}/outputs/0/certificate.pdf", headers=auth(world.outsider_key)).status_code
+        == 404
+    )
+    stored = client.get(f"/v1/lots/{down['id']}", headers=recycler).json()["outputs"][0]["grade"]
+    assert stored["verdict"] == "fail" and stored["graded_on"] == "2026-11-23"

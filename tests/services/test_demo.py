@@ -151,3 +151,5 @@ def test_demo_operations_process_the_packs_through_realistic_routes(platform):
                 assert not chain.pending and abs(li - Decimal("0.855")) < Decimal("0.0001")  # gram rounding
                 assert li_2031.met is True
         assert recovery_chain.head_lot(uow, op, heads[0].id).id == heads[0].id
+        grades = [o["grade"]["verdict"] for lot in lots for o in lot.outputs or [] if o.get("grade")]
+        assert "pass" in grades and "fail" in grades  # every fourth Li2CO3 lot fails on sodium

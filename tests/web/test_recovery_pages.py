@@ -59,3 +59,21 @@ def test_the_report_downloads_and_an_outsider_sees_nothing(client, world, proces
     assert "CM-L9" not in html and "CircuMet" not in html
     assert client.get(f"/recovery/lots/{processed['id']}").status_code == 404
     assert client.get(f"/recovery/report/{org}/2026.pdf").status_code == 404
+
+
+def test_graded_products_show_their_pass_rate_and_certificate(client, world, chain):  # noqa: F811
+    from tests.api.test_operations import refined_lot
+
+    lot_id = refined_lot(client, world, chain)
+    recycler = auth(world.key("CircuMet Recycling"))
+    good = {"main_content_pct": 99.6, "impurities_ppm": {"Na": 100, "Ca": 30, "Mg": 40, "magnetic": 0.1}}
+    r = client.post(f"/v1/lots/{lot_id}/outputs/0/grade", headers=recycler,
+                    json={"product": "Li2CO3", "assay": good, "specification": "li2co3-fastmarkets-china"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    sign_in(client, world.key("CircuMet Recycling", "viewer"))
+    html = page(client, "/recovery")
+    assert re.search(r'<tr data-product="Li2CO3" data-pass-rate="1.000">', html)  # 1 graded, 1 passed
+    lot_html = page(client, f"/recovery/lots/{lot_id}")
+    assert '<td data-grade="pass">' in lot_html
+    assert client.get(f"/recovery/lots/{lot_id}/outputs/0/certificate.pdf").content.startswith(b"%PDF")
+    assert client.get(f"/recovery/lots/{lot_id}/outputs/1/certificate.pdf").status_code == 404  # not graded

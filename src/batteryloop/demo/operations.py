@@ -11,11 +11,15 @@
   so the platform refuses them, notes the refusal on the lot and stores nothing; the lot stays open.
 - LMFP packs stay in storage: no route of the reference data takes them yet.
 
+The refinery's products are graded against the battery-grade specifications with seeded lab assays (every fourth
+lithium carbonate lot fails on sodium), each with its certificate of analysis.
+
 Outputs follow the routes' reference yields (``data/recovery/routes.toml``); masses to the gram; seeded dates.
 """
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -25,11 +29,12 @@ from typing import Any
 from sqlalchemy import select
 
 from batteryloop.demo.custody import SITES
+from batteryloop.demo.quality import PRODUCTS, lab_assay
 from batteryloop.domain.access import Actor
 from batteryloop.domain.organization import MemberRole, OrganizationKind
 from batteryloop.domain.recovery import MassBalanceError
 from batteryloop.domain.recovery.routes import expected_outputs, get_routes
-from batteryloop.services import facilities, identification, lots
+from batteryloop.services import facilities, identification, lots, product_grades
 from batteryloop.storage.tables import CustodyItemRow, PassportRow
 from batteryloop.storage.uow import Store
 
@@ -94,16 +99,29 @@ def _process(
     )
 
 
+def _grade(uow: Any, actor: Actor, lot: dict[str, Any], day: date, rng: random.Random, number: int) -> int:
+    graded = 0
+    for index, output in enumerate(lot["outputs"] or []):
+        if output["name"] in PRODUCTS:
+            assay = lab_assay(output["name"], rng, sodium_excess=output["name"] == "Li2CO3" and number % 4 == 0)
+            body = {"product": output["name"], "assay": assay, "graded_on": day.isoformat()}
+            product_grades.grade_output(uow, actor, uuid.UUID(lot["id"]), index, body)
+            graded += 1
+    return graded
+
+
 def build_demo_operations(
     store: Store,
     *,
     organization_ids: dict[str, uuid.UUID],
     as_of: datetime,
+    seed: int = 7,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Register the facilities, form and process the lots; returns counts."""
     step = progress or (lambda _n: None)
-    counts = {"facilities": 0, "lots": 0, "processed": 0, "refused": 0, "waiting": 0}
+    counts = {"facilities": 0, "lots": 0, "processed": 0, "refused": 0, "waiting": 0, "graded": 0}
+    rng = random.Random(seed * 31 + 9)
     family = _families()
     with store.uow() as uow:
         actors = {
@@ -177,7 +195,10 @@ def build_demo_operations(
                             },
                             at=at,
                         )
-                        _process(uow, actor, down, "hydrometallurgy", day + timedelta(days=2), at, facility=REFINERY)
+                        refined = _process(
+                            uow, actor, down, "hydrometallurgy", day + timedelta(days=2), at, facility=REFINERY
+                        )
+                        counts["graded"] += _grade(uow, actor, refined, day + timedelta(days=4), rng, number)
                         counts["lots"] += 1
                         counts["processed"] += 1
                     step(1)

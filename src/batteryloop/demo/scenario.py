@@ -187,11 +187,12 @@ def build_demo(store: Store, *, seed: int = 7, batteries: int = 5000, progress: 
             f"({chain['discrepancies']} with a weight discrepancy); {chain['events']} custody events in the log"
         )
         ops = build_demo_operations(
-            store, organization_ids=ids, as_of=AS_OF, progress=(lambda n: step("operations", n))
+            store, organization_ids=ids, as_of=AS_OF, seed=seed, progress=(lambda n: step("operations", n))
         )
         result.notes.append(
             f"{ops['facilities']} facilities; {ops['lots']} lots, {ops['processed']} processed, {ops['refused']} with "
-            f"outputs refused for breaking the mass balance; {ops['waiting']} packs wait for a route (see /recovery)"
+            f"outputs refused for breaking the mass balance; {ops['graded']} products graded; {ops['waiting']} packs "
+            "wait for a route (see /recovery)"
         )
         result.notes.append(
             f"the recyclers assayed each received pack: {chain['mislabelled']} turned out mislabelled (their chemistry "

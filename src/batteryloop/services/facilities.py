@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import re
 import uuid
+from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import extract, select
 
 from batteryloop.domain.access import Actor
 from batteryloop.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from batteryloop.domain.organization import DataCategory, OrganizationKind
 from batteryloop.domain.passport.problems import PassportValidationError, Problem
+from batteryloop.domain.recovery import get_targets
+from batteryloop.domain.recovery.accounting import DEFAULT_TOLERANCE
 from batteryloop.domain.recovery.routes import get_routes
 from batteryloop.services import audit
 from batteryloop.storage.access import may_read_owner, readable_owner_ids
-from batteryloop.storage.tables import FacilityRow
+from batteryloop.storage.tables import FacilityRow, LotRow
 from batteryloop.storage.uow import UnitOfWork
 
 OPERATORS: Final = (OrganizationKind.RECYCLER, OrganizationKind.REFINER, OrganizationKind.DISMANTLER)
@@ -146,3 +149,57 @@ def list_facilities(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
 def facility_by_code(uow: UnitOfWork, code: str) -> FacilityRow | None:
     """The facility of a site code (no access check: callers check what they show)."""
     return uow.session.scalar(select(FacilityRow).where(FacilityRow.code == code))
+
+
+def facility_balance(uow: UnitOfWork, actor: Actor, facility_id: uuid.UUID, year: int) -> dict[str, Any]:
+    """The facility-year mass balance over its processed lots: mass and each element in, out (input-derived),
+    counted as recycled, and the residual (unaccounted) with its share of the input, against the tolerance."""
+    facility = readable_facility(uow, actor, facility_id)
+    lots = uow.session.scalars(
+        select(LotRow).where(
+            LotRow.facility_id == facility.id,
+            LotRow.status == "processed",
+            extract("year", LotRow.processed_on) == year,
+        )
+    ).all()
+    counting = get_targets().counting_fates
+    zero = Decimal(0)
+    rows: dict[str, dict[str, Decimal]] = {"mass": {"in": zero, "out": zero, "counted": zero}}
+    for lot in lots:
+        rows["mass"]["in"] += Decimal(lot.input["mass_kg"])
+        for symbol, kg in lot.input["elements_kg"].items():
+            rows.setdefault(symbol, {"in": zero, "out": zero, "counted": zero})["in"] += Decimal(kg)
+        for o in lot.outputs or []:
+            derived = Decimal(o["mass_kg"]) - Decimal(o.get("reagent_kg", "0"))
+            rows["mass"]["out"] += derived
+            rows["mass"]["counted"] += derived if o["fate"] in counting else zero
+            for symbol, kg in (o.get("elements_kg") or {}).items():
+                if symbol in rows:  # elements brought by reagents only are not balanced
+                    rows[symbol]["out"] += Decimal(kg)
+                    rows[symbol]["counted"] += Decimal(kg) if o["fate"] in counting else zero
+    lines = []
+    for name, r in rows.items():
+        residual = r["in"] - r["out"]
+        share = residual / r["in"] if r["in"] else None
+        lines.append(
+            {
+                "subject": name,
+                "input_kg": _kg(r["in"]),
+                "output_kg": _kg(r["out"]),
+                "counted_kg": _kg(r["counted"]),
+                "residual_kg": _kg(residual),
+                "residual_share": None if share is None else float(share),
+                "within_tolerance": share is None or share >= -DEFAULT_TOLERANCE,
+            }
+        )
+    return {
+        "facility": facility_view(facility),
+        "year": year,
+        "lots": len(lots),
+        "tolerance": float(DEFAULT_TOLERANCE),
+        "balance": lines,
+    }
+
+
+def _kg(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.001")), "f")

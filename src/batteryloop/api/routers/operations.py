@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any, Literal
 
@@ -11,7 +12,7 @@ from fastapi.responses import Response
 from batteryloop.api.deps import CallerDep
 from batteryloop.api.schemas.common import PROBLEM_RESPONSES
 from batteryloop.domain.recovery import MassBalanceError
-from batteryloop.services import facilities, lots, recovery_chain, recovery_report
+from batteryloop.services import facilities, lots, product_grades, recovery_chain, recovery_report
 from batteryloop.services.recovery_report_pdf import report_pdf
 
 router = APIRouter(tags=["recycling operations"], responses=PROBLEM_RESPONSES)
@@ -137,3 +138,45 @@ async def annual_report(
             headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
         )
     return report
+
+
+@router.post("/v1/lots/{lot_id}/outputs/{index}/grade")
+async def grade_output(
+    call: CallerDep,
+    lot_id: uuid.UUID = Path(),
+    index: int = Path(ge=0, description="Position of the output in the lot's outputs, from 0"),
+    body: Any = Body(
+        ...,
+        examples=[
+            {
+                "product": "Li2CO3",
+                "assay": {
+                    "main_content_pct": 99.62,
+                    "impurities_ppm": {"Na": 180, "Ca": 35, "Mg": 60, "magnetic": 0.2},
+                },
+            }
+        ],
+    ),
+) -> dict[str, Any]:
+    """Grade a recycled output of a processed lot against the battery-grade specifications (the ``grade``
+    calculator's input: product, assay, optional specification and graded_on); the grade is kept on the output."""
+    return await call(lambda uow, actor: product_grades.grade_output(uow, actor, lot_id, index, body))
+
+
+@router.get("/v1/lots/{lot_id}/outputs/{index}/certificate.pdf", response_class=Response)
+async def output_certificate(call: CallerDep, lot_id: uuid.UUID = Path(), index: int = Path(ge=0)) -> Response:
+    """The certificate of analysis (PDF) of a graded output."""
+    issued = await call.read(lambda uow, actor: product_grades.certificate(uow, actor, lot_id, index))
+    name = "certificate-" + re.sub(r"[^A-Za-z0-9._-]+", "-", issued.lot_id) + ".pdf"
+    return Response(
+        issued.pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.get("/v1/facilities/{facility_id}/balance")
+async def facility_balance(
+    call: CallerDep, facility_id: uuid.UUID = Path(), year: int = Query(ge=2000, le=2100)
+) -> dict[str, Any]:
+    """The facility-year mass balance over the lots processed there: mass and each element in, out
+    (input-derived), counted as recycled, and the residual with its share of the input."""
+    return await call.read(lambda uow, actor: facilities.facility_balance(uow, actor, facility_id, year))

@@ -103,9 +103,9 @@ def recovery_as_dict(lot: Lot, result: Recovery) -> dict[str, Any]:
             "material_recovery": {x: percent(result.material_recovery[x]) for x in RECOVERY_ELEMENTS},
         },
         "exact": {
-            "recycling_efficiency": str(result.recycling_efficiency),
+            "recycling_efficiency": format(result.recycling_efficiency, "f"),
             "material_recovery": {
-                x: None if (r := result.material_recovery[x]) is None else str(r) for x in RECOVERY_ELEMENTS
+                x: None if (r := result.material_recovery[x]) is None else format(r, "f") for x in RECOVERY_ELEMENTS
             },
         },
         "options": {

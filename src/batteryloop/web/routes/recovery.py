@@ -25,7 +25,7 @@ from batteryloop.domain.errors import DomainError, NotFoundError
 from batteryloop.domain.organization import DataCategory
 from batteryloop.domain.transport import ClassificationInputError
 from batteryloop.services import lots as lot_service
-from batteryloop.services import recovery_chain, recovery_report
+from batteryloop.services import product_grades, recovery_chain, recovery_report
 from batteryloop.services.recovery_report_pdf import ELEMENT_NAMES, report_pdf
 from batteryloop.storage.access import readable_owner_ids
 from batteryloop.storage.tables import FacilityRow, LotRow, OrganizationRow
@@ -201,6 +201,7 @@ def recovery_page(request: Request, viewer: CurrentViewer, uow: PageUow, year: Y
         request,
         "recovery.html",
         title="Recovery",
+        quality=product_grades.pass_rates(visible),
         year=chosen,
         years=years,
         reports=reports,
@@ -268,3 +269,17 @@ def report_download(
             recovery_report.report_csv(report), media_type="text/csv", headers={"Content-Disposition": name}
         )
     return Response(report_pdf(report), media_type="application/pdf", headers={"Content-Disposition": name})
+
+
+@pages.get("/recovery/lots/{lot_id}/outputs/{index}/certificate.pdf", name="web.recovery_certificate")
+def certificate_download(request: Request, lot_id: str, index: int, viewer: CurrentViewer, uow: PageUow) -> Response:
+    try:
+        issued = product_grades.certificate(uow, viewer.actor, uuid.UUID(lot_id), index)
+    except (ValueError, NotFoundError):
+        raise PageError(
+            404, "No graded output with this number in a lot you may read.", title="Certificate not found"
+        ) from None
+    name = "certificate-" + "".join(c if c.isalnum() or c in "._-" else "-" for c in issued.lot_id) + ".pdf"
+    return Response(
+        issued.pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
