@@ -42,6 +42,30 @@ def facility_view(row: FacilityRow) -> dict[str, Any]:
         "routes": list(row.routes),
         "capacity_t_per_year": row.capacity_t_per_year,
         "process": row.process or {},
+        "route_parameters": {name: route_parameters(name, row.process or {}) for name in row.routes},
+    }
+
+
+def route_parameters(route_id: str, process: dict[str, Any]) -> dict[str, Any]:
+    """A route's reference process parameters (EverBatt defaults of ``routes.toml``), with the facility's own
+    ``mixed_feed`` where it declares one; yields are fractions of each input element going into the output."""
+    route = get_routes().routes.get(route_id)
+    if route is None:  # pragma: no cover - facilities are checked against the routes
+        return {}
+    mixed = process.get("mixed_feed")
+    return {
+        "label": route.label,
+        "inputs": list(route.inputs),
+        "chemistries": list(route.chemistries),
+        "mixed_feed": mixed if isinstance(mixed, bool) else route.mixed_feed,
+        "outputs": [
+            {"name": o.name, "fate": o.fate, "rd_code": o.rd_code, "yields": {x: float(y) for x, y in o.yields.items()}}
+            for o in route.outputs
+        ],
+        "reagents_per_kg_input": {k: float(r.per_kg_input) for k, r in route.reagents.items() if r.per_kg_input},
+        "energy_per_kg_input": {k: float(r.per_kg_input) for k, r in route.energy.items() if r.per_kg_input},
+        "source": route.source,
+        "status": route.status,
     }
 
 

@@ -289,7 +289,7 @@ def domain_input(lot: LotRow) -> dict[str, Any]:
 
 def domain_output(stored: dict[str, Any], facility: str) -> dict[str, Any]:
     """A stored output as the accounting's input (decimal strings back to Decimal), at ``facility``."""
-    out = dict(stored) | {"facility": facility, "mass_kg": dec(stored["mass_kg"])}
+    out = {k: v for k, v in stored.items() if k != "grade"} | {"facility": facility, "mass_kg": dec(stored["mass_kg"])}
     if stored.get("elements_kg") is not None:
         out["elements_kg"] = {k: dec(v) for k, v in stored["elements_kg"].items()}
     for key in ("reagent_kg", "water_kg"):
