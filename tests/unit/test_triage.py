@@ -42,7 +42,7 @@ BASE: dict[str, Any] = {
 TABLE = [
     ("critically damaged", {"condition": "critically_damaged"}, "safety_hold", "T1", "stored"),
     ("unknown condition", {"condition": "unknown"}, "safety_hold", "T1", "stored"),
-    ("damaged but stable, high SoH", {"condition": "damaged_stable"}, "recycle", "T2", "sorted"),
+    ("damaged but stable, high SoH", {"condition": "damaged_stable"}, "recycle", "T2", "condition_measured"),
     ("healthy young pack", {}, "reuse", "T3", "handed_over"),
     ("exactly 0.80, exactly 12 y", {"state_of_health": 0.8, "age_years": 12}, "reuse", "T3", "handed_over"),
     ("one deep discharge", {"negative_events": ["deep_discharge"]}, "remanufacture", "T4", "dismantled"),

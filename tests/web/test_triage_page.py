@@ -118,3 +118,16 @@ def test_the_histogram_bins_from_0_to_1():
     assert chart.total == 6 and "0.9–1.0: 3" in chart.description
     tallest = max(chart.bars, key=lambda b: b.count)
     assert tallest.y == chart.top and round(tallest.y + tallest.height, 1) == chart.bottom
+
+
+def test_a_recorded_decision_is_marked_in_the_queue(client, world, queue):
+    r = client.post(f"/v1/custody/triage/{WORN}", params={"consortium_id": str(world.consortium_id)},
+                    json={"second_life_demand": True, "record_at_site": "DE-BRE-RECYCLER"},
+                    headers={"Authorization": f"Bearer {world.key(RECYCLER)}"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    sign_in(client, world.key(RECYCLER, "viewer"))
+    html = page(client, "/triage")
+    decided = re.search(r'<tr data-passport="' + re.escape(WORN) + r'".*?</tr>', html, re.S)[0]
+    assert f"decided: Recycle (log entry {r.json()['recorded_leaf_index']})" in decided
+    healthy = re.search(r'<tr data-passport="' + re.escape(HEALTHY) + r'".*?</tr>', html, re.S)[0]
+    assert "decided:" not in healthy and "second_life_demand" in html

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from batteryloop.domain.access import Actor
 from batteryloop.domain.chemistry import get_chemistry
 from batteryloop.domain.errors import InvalidInputError
+from batteryloop.domain.health.triage import DISCHARGED_SOC
 from batteryloop.domain.passport.problems import PassportValidationError, Problem
 from batteryloop.domain.recovery.routes import check_sorting
 from batteryloop.domain.transport import ClassificationInputError
@@ -61,7 +62,6 @@ NAME_ELEMENTS: Final = {
 EU_MEMBER_STATES: Final = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()  # noqa: SIM905
 )
-DISCHARGED_SOC: Final = 0.05
 
 
 def dec(value: object) -> Decimal:

@@ -100,10 +100,11 @@ class _Log:
     incidents: tuple[int, ...]  # leaf indexes of incidents
     critical_incident: int | None  # leaf index of the newest critical incident
     identified: tuple[str, str | None, int] | None  # newest identified chemistry: (identified, declared, leaf)
+    decided: tuple[str, int] | None = None  # newest recorded triage decision: (route, leaf)
 
 
 def _readable_log(uow: UnitOfWork, actor: Actor, passport_id: str) -> _Log:
-    condition, incidents, critical, identified = None, [], None, None
+    condition, incidents, critical, identified, decided = None, [], None, None, None
     for leaf, kind, _org, entry, _commercial, _salt in uow.custody.timeline(actor, passport_id):
         details = json.loads(entry).get("details") or {}
         if kind == "condition_measured" and details.get("condition"):
@@ -114,7 +115,9 @@ def _readable_log(uow: UnitOfWork, actor: Actor, passport_id: str) -> _Log:
                 critical = leaf
         elif kind == "sorted" and details.get("chemistry") and details.get("method") in ("assay", "voltage"):
             identified = (str(details["chemistry"]), details.get("declared_chemistry"), leaf)
-    return _Log(condition, tuple(incidents), critical, identified)
+        elif kind == "triaged" and details.get("route"):
+            decided = (str(details["route"]), leaf)
+    return _Log(condition, tuple(incidents), critical, identified, decided)
 
 
 def triage_passport(
@@ -188,6 +191,7 @@ def triage_passport(
         "consortium_id": str(consortium_id),
         "sources": sources,
         "chemistry_mismatch": mismatch,
+        "recorded_decision": None if log.decided is None else {"route": log.decided[0], "leaf_index": log.decided[1]},
     }
     result |= decision_as_dict(decision)
     site = body.get("record_at_site")

@@ -65,6 +65,9 @@ NEGATIVE_EVENT_KINDS: Final = (
     "other",
 )
 MAX_STATE_OF_HEALTH: Final = Decimal("1.10")
+#: a damaged pack counts as safely discharged at or below this state of charge (platform choice [U]: near-empty
+#: cells hold too little energy for a thermal runaway to propagate; lots refuse damaged packs not discharged)
+DISCHARGED_SOC: Final = Decimal("0.05")
 """A state of health above 110 % is refused (as for remaining capacity in :mod:`~batteryloop.domain.health.soh`)."""
 
 _CONDITION_ALIASES: Final = MappingProxyType(
@@ -330,7 +333,14 @@ def classify_end_of_life(
         )
     if "thermal_event" in inputs.negative_event_kinds and route != "safety_hold":
         reasons.append("a thermal event is recorded: have the condition confirmed by an expert (ADR SP 376)")
-    steps = " then ".join(f"'{s.value}'" for s in (step.next_custody_step, *step.then))
+    next_step, then_steps = step.next_custody_step.value, tuple(x.value for x in step.then)
+    if rule == "T2":  # a damaged pack is discharged safely before it is sorted into a lot (the lots refuse it else)
+        next_step, then_steps = "condition_measured", (step.next_custody_step.value, *then_steps)
+        reasons.append(
+            f"safety path: discharge it first and record 'condition_measured' with state_of_charge <= "
+            f"{format_number(DISCHARGED_SOC)}; a lot takes a damaged pack only then"
+        )
+    steps = " then ".join(f"'{x}'" for x in (next_step, *then_steps))
     reasons.append(f"next custody step: record {steps}. {step.note} [{step.source} {step.status}]")
     safety_note = None
     if inputs.condition != "intact":
@@ -346,8 +356,8 @@ def classify_end_of_life(
         route=route,
         rule=rule,
         reasons=tuple(reasons),
-        next_custody_step=step.next_custody_step.value,
-        then_custody_steps=tuple(s.value for s in step.then),
+        next_custody_step=next_step,
+        then_custody_steps=then_steps,
         safety_note=safety_note,
         new_passport=route in {"repurpose", "remanufacture"},
         thresholds=t,

@@ -73,6 +73,8 @@ class QueuedPack:
     error: str | None
     #: the passport's chemistry differs from the one identified on site: "declared X, identified Y"
     mismatch: str | None = None
+    #: a decision already recorded in the custody log: "recycle (entry 812)"
+    decided: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +216,11 @@ def triaged(
         next_step=str(result.get("next_custody_step") or ""),
         error=None,
         mismatch=mismatch,
+        decided=(
+            f"{route_label(recorded['route'])} (log entry {recorded['leaf_index']})"
+            if (recorded := result.get("recorded_decision"))
+            else None
+        ),
     )
 
 
