@@ -241,3 +241,53 @@ def test_a_broken_chain_is_refused():
     orphan["outputs"] = [o for o in TWO_FACILITIES["outputs"] if o["name"] != "black mass"]
     with pytest.raises(ClassificationInputError, match="no intermediate fraction feeds"):
         calculate_recovery(orphan)
+
+
+def test_a_branching_chain_is_accounted_whatever_the_order_of_its_outputs():
+    # A sends black mass to C directly and a fraction to B, which refines part and sends the rest on to C
+    a_to_c = {"name": "black mass", "facility": "A", "mass_kg": 400, "fate": "intermediate", "to_facility": "C"}
+    a_to_b = {"name": "fines", "facility": "A", "mass_kg": 100, "fate": "intermediate", "to_facility": "B"}
+    rest = [
+        {"name": "steel", "facility": "A", "mass_kg": 300, "rd_code": "R4"},
+        {"name": "concentrate", "facility": "B", "mass_kg": 80, "fate": "intermediate", "to_facility": "C"},
+        {"name": "B residue", "facility": "B", "mass_kg": 20, "rd_code": "D1"},
+        {"name": "alloy", "facility": "C", "mass_kg": 400, "rd_code": "R4"},
+        {"name": "C losses", "facility": "C", "mass_kg": 80, "fate": "loss"},
+    ]
+    lot = {"battery_group": "other", "period_end": "2026-12-31", "input": {"mass_kg": 1000, "elements_kg": {}}}
+    first = calculate_recovery(lot | {"outputs": [a_to_c, a_to_b, *rest]})
+    second = calculate_recovery(lot | {"outputs": [a_to_b, a_to_c, *rest]})
+    # counted: steel 300 + alloy 400 = 700 of 1000; C takes 400 + 80 = 480 and gives 400 + 80
+    assert first.recycling_efficiency == second.recycling_efficiency == D("0.7")
+    assert [b.facility for b in first.balances] == ["A", "B", "C"]
+    assert first.balances[2].input_kg == D(480)
+
+
+def test_a_counted_output_cannot_recover_an_element_the_input_lacks():
+    lot = {"battery_group": "lithium_based", "period_end": "2026-12-31",
+           "input": {"mass_kg": 100, "elements_kg": {"Li": 2, "Ni": 10}},
+           "outputs": [{"name": "alloy", "mass_kg": 60, "rd_code": "R4", "elements_kg": {"Ni": 9, "Co": 5}}]}  # fmt: skip
+    with pytest.raises(MassBalanceError) as info:
+        calculate_recovery(lot)
+    assert info.value.problems[0].field == "outputs[0].elements_kg.Co"
+
+
+def test_elements_cannot_exceed_an_outputs_input_derived_mass():
+    lot = {"battery_group": "lithium_based", "period_end": "2026-12-31",
+           "input": {"mass_kg": 100, "elements_kg": {"Li": 2}},
+           "outputs": [{"name": "Li2CO3", "mass_kg": 10, "reagent_kg": 10, "rd_code": "R5", "elements_kg": {"Li": 1.5}}]}  # fmt: skip
+    with pytest.raises(MassBalanceError) as info:  # all 10 kg are reagent, yet it holds 1.5 kg of the input's Li
+        calculate_recovery(lot)
+    assert info.value.problems[0].field == "outputs[0].reagent_kg"
+
+
+def test_codes_and_names():
+    base = {"battery_group": "other", "period_end": "2026-12-31", "input": {"mass_kg": 100, "elements_kg": {}}}
+    ok = calculate_recovery(base | {"outputs": [{"name": "slag", "mass_kg": 50, "rd_code": "R10", "fate": "backfilling"},
+                                                {"name": "metal", "mass_kg": 40, "rd_code": "r4"}]})  # fmt: skip
+    assert ok.recycling_efficiency == D("0.4")  # R10 with its fate is accepted; 'r4' is R4
+    with pytest.raises(ClassificationInputError) as info:
+        calculate_recovery(base | {"outputs": [{"name": "slag", "mass_kg": 50, "rd_code": "R10"},
+                                               {"name": "metal", "mass_kg": 20, "rd_code": "R4"},
+                                               {"name": "metal", "mass_kg": 20, "rd_code": "R4"}]})  # fmt: skip
+    assert {p.field for p in info.value.problems} == {"outputs[0].rd_code", "outputs[2].name"}

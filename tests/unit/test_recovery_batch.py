@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from batteryloop.domain.recovery import RECOVERY_ELEMENTS, MassBalanceError, calculate_recovery, get_targets
 from batteryloop.domain.recovery.batch import LotBatch, annual_report, recovery_many
+from batteryloop.domain.transport import ClassificationInputError
 from tests.unit.test_recovery_properties import lots
 
 MG = Decimal(1_000_000)
@@ -82,3 +83,26 @@ def test_the_annual_report_sums_by_average_weight():
     assert row.recycling_efficiency == Decimal(1350) / Decimal(1800)  # 0.75, not the mean of 0.65 and 0.875
     assert row.material_recovery["Li"] == Decimal(28) / Decimal(40) and row.material_recovery["Co"] is None
     assert row.input_kg_by_member_state == {"DE": Decimal(1000), "FR": Decimal(800)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(lots(), st.integers(0, 9), st.sampled_from(["mass", "element", "counted_element"]), st.integers(90, 140))
+def test_the_batched_path_refuses_exactly_what_the_decimal_path_refuses(lot, which, what, percent):
+    outputs = [dict(o) for o in lot["outputs"]]
+    o = outputs[which % len(outputs)]
+    k = Decimal(percent) / 100
+    if what == "mass":  # an output weighed up to 40 % heavy: the balance may break
+        o["mass_kg"] = (o["mass_kg"] * k * 2).quantize(Decimal("0.01"))
+    else:  # an element content raised: per element balance, or more than the output's mass
+        o["elements_kg"] = {x: (kg * k * 3).quantize(Decimal("0.01")) for x, kg in o["elements_kg"].items()}
+        if what == "counted_element":
+            o["fate"] = "recycled"
+    bad = lot | {"outputs": outputs}
+    try:
+        calculate_recovery(bad)
+        refused = False
+    except MassBalanceError:
+        refused = True
+    except ClassificationInputError:  # elements above the output's own mass: refused when checked
+        return
+    assert bool(recovery_many(to_batch([bad])).refused[0]) == refused

@@ -22,7 +22,7 @@ from batteryloop.domain.recovery.accounting import DEFAULT_TOLERANCE
 from batteryloop.domain.recovery.routes import get_routes
 from batteryloop.services import audit
 from batteryloop.storage.access import may_read_owner, readable_owner_ids
-from batteryloop.storage.tables import FacilityRow, LotRow
+from batteryloop.storage.tables import CustodyEventRow, FacilityRow, LotRow
 from batteryloop.storage.uow import UnitOfWork
 
 OPERATORS: Final = (OrganizationKind.RECYCLER, OrganizationKind.REFINER, OrganizationKind.DISMANTLER)
@@ -86,8 +86,8 @@ def _check(raw: object) -> tuple[dict[str, Any], list[Problem]]:
             Problem(field="code", reason="the site code, capitals, digits, '-', '.', '_', e.g. DE-BRE-CIRCUMET-1")
         )
     name = body.get("name")
-    if not isinstance(name, str) or not name.strip():
-        problems.append(Problem(field="name", reason="is required: the facility's name"))
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        problems.append(Problem(field="name", reason="is required: the facility's name, at most 200 characters"))
     country = body.get("country")
     if not isinstance(country, str) or not re.match(r"^[A-Z]{2}$", country):
         problems.append(
@@ -129,6 +129,15 @@ def register_facility(uow: UnitOfWork, actor: Actor, raw: object) -> dict[str, A
         raise PassportValidationError(problems)
     if uow.session.scalar(select(FacilityRow.id).where(FacilityRow.code == body["code"])) is not None:
         raise ConflictError(f"a facility with code {body['code']!r} is registered already", field="code")
+    others = select(CustodyEventRow.org_id).where(
+        CustodyEventRow.site == body["code"], CustodyEventRow.org_id != actor.org_id
+    )
+    if uow.session.scalar(others.limit(1)) is not None:
+        raise ConflictError(
+            f"the custody log has events of another organisation at site {body['code']!r}: a facility takes the code "
+            "of a site its own organisation records at",
+            field="code",
+        )
     row = FacilityRow(
         id=uuid.uuid4(),
         operator_org_id=actor.org_id,

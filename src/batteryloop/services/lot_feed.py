@@ -10,6 +10,7 @@ come from the passports' materials (#33), mapped to elements by CAS number or na
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, Final
 
@@ -142,6 +143,9 @@ def pack_feed(
             problems.append(Problem(field=where, reason="a passport id, each pack once"))
             continue
         state = states.get(pid)
+        if state is not None and state[0].site == facility.code and state[0].phase.value != "at_site":
+            problems.append(Problem(field=where, reason=f"{pid} is {custody.where(state[0])} already"))
+            continue
         if state is None or state[0].site != facility.code or state[0].phase.value != "at_site":
             at = "nowhere in the log" if state is None else custody.where(state[0])
             problems.append(
@@ -222,11 +226,17 @@ def pack_feed(
 
 
 def assay_elements(mass: Decimal, assay: object) -> dict[str, str]:
+    """Element masses of a lot from an assay ({symbol: wt %}) of it."""
     if not isinstance(assay, dict) or not assay:
         raise InvalidInputError('an assay is {symbol: wt %}, e.g. {"Li": 3.1, "Ni": 20.4}', field="assay")
-    out = {}
+    out, total = {}, Decimal(0)
     for symbol, pct in assay.items():
+        if not isinstance(symbol, str) or not re.match(r"^[A-Z][a-z]?$", symbol):
+            raise InvalidInputError("an element symbol (Li, Ni, Co, ...)", field=f"assay.{symbol}")
         if isinstance(pct, bool) or not isinstance(pct, int | float) or not 0 <= pct <= 100:
             raise InvalidInputError(f"wt % of {symbol} must be a number from 0 to 100", field=f"assay.{symbol}")
-        out[str(symbol)] = text(mass * dec(pct) / 100)
+        total += dec(pct)
+        out[symbol] = text(mass * dec(pct) / 100)
+    if total > 100:
+        raise InvalidInputError(f"the elements add up to {total} %, more than the whole sample", field="assay")
     return out

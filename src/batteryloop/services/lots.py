@@ -19,7 +19,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from batteryloop.domain.access import Actor
 from batteryloop.domain.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
@@ -27,7 +27,7 @@ from batteryloop.domain.organization import DataCategory
 from batteryloop.domain.recovery import check_lot, compute_recovery
 from batteryloop.services import audit, custody, facilities
 from batteryloop.services.lot_feed import assay_elements, dec, pack_feed, text
-from batteryloop.storage.access import may_read_owner
+from batteryloop.storage.access import fellow_member_ids, may_read_owner, readable_owner_ids
 from batteryloop.storage.tables import FacilityRow, LotItemRow, LotRow
 from batteryloop.storage.uow import UnitOfWork
 
@@ -54,8 +54,8 @@ def create_lot(
             f"unknown field; send {', '.join(sorted(known))}", field=unknown[0] if unknown else "body"
         )
     code, route = body.get("code"), body.get("route")
-    if not isinstance(code, str) or not code.strip():
-        raise InvalidInputError("give the lot a code, e.g. CM-2026-L001", field="code")
+    if not isinstance(code, str) or not code.strip() or len(code) > 100:
+        raise InvalidInputError("give the lot a code of at most 100 characters, e.g. CM-2026-L001", field="code")
     if route not in facility.routes:
         raise InvalidInputError(f"{facility.code} runs {', '.join(facility.routes)}; got {route!r}", field="route")
     exists = select(LotRow.id).where(LotRow.facility_id == facility.id, LotRow.code == code)
@@ -188,7 +188,9 @@ def _receives_from(uow: UnitOfWork, actor: Actor, lot: LotRow) -> bool:
     if not sent_to or actor.org_id is None:
         return False
     found = select(FacilityRow.id).where(FacilityRow.code.in_(sent_to), FacilityRow.operator_org_id == actor.org_id)
-    return uow.session.scalar(found) is not None
+    if uow.session.scalar(found) is None:
+        return False
+    return actor.org_id in set(uow.session.scalars(fellow_member_ids(lot.operator_org_id)))
 
 
 def _period_end(day: date) -> date:
@@ -218,6 +220,8 @@ def record_outputs(
     if not isinstance(outputs, list) or not outputs:
         raise InvalidInputError("a list of the lot's output fractions", field="outputs")
     for n, o in enumerate(outputs):
+        if isinstance(o, dict) and o.get("to_facility") is not None:
+            _check_destination(uow, facility, o["to_facility"], f"outputs[{n}].to_facility")
         if isinstance(o, dict) and o.get("facility") not in (None, facility.code):
             raise InvalidInputError(
                 f"a lot's outputs are its facility's ({facility.code}); the next facility records its own lot",
@@ -257,6 +261,25 @@ def record_outputs(
     )
     uow.session.flush()
     return lot_view(uow, lot)
+
+
+def _check_destination(uow: UnitOfWork, facility: FacilityRow, code: object, field: str) -> None:
+    """An intermediate goes to another registered facility, of the same operator or a consortium partner."""
+    target = facilities.facility_by_code(uow, code) if isinstance(code, str) else None
+    if target is None:
+        raise InvalidInputError(
+            f"{code!r} is no registered facility: register it first (POST /v1/facilities)", field=field
+        )
+    if target.id == facility.id:
+        raise InvalidInputError(
+            "an intermediate goes on to another facility; a further step at the same site is part of this lot",
+            field=field,
+        )
+    partners = set(uow.session.scalars(fellow_member_ids(facility.operator_org_id)))
+    if target.operator_org_id != facility.operator_org_id and target.operator_org_id not in partners:
+        raise InvalidInputError(
+            f"{code} is not operated by a consortium partner of {facility.code}'s operator", field=field
+        )
 
 
 def note_refusal(uow: UnitOfWork, actor: Actor, lot_id: uuid.UUID, problems: list[dict[str, str]]) -> None:
@@ -345,15 +368,16 @@ def lot_view(uow: UnitOfWork, lot: LotRow) -> dict[str, Any]:
 
 
 def list_lots(uow: UnitOfWork, actor: Actor, *, facility_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
-    """Lots the caller may read, newest first (at most 500)."""
+    """Lots the caller operates, heads as first recycler, or may read through an agreement; newest first (500)."""
     stmt = select(LotRow).order_by(LotRow.created_at.desc(), LotRow.code).limit(500)
+    if not actor.system:
+        stmt = stmt.where(
+            or_(
+                LotRow.operator_org_id == actor.org_id,
+                LotRow.first_recycler_org_id == actor.org_id,
+                LotRow.operator_org_id.in_(readable_owner_ids(actor, DataCategory.LOTS)),
+            )
+        )
     if facility_id is not None:
         stmt = stmt.where(LotRow.facility_id == facility_id)
-    found = []
-    for lot in uow.session.scalars(stmt):
-        try:
-            readable_lot(uow, actor, lot.id)
-        except NotFoundError:
-            continue
-        found.append(lot_view(uow, lot))
-    return found
+    return [lot_view(uow, lot) for lot in uow.session.scalars(stmt)]

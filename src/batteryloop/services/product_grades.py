@@ -59,6 +59,8 @@ def grade_output(uow: UnitOfWork, actor: Actor, lot_id: uuid.UUID, index: int, r
         on = dt.date.fromisoformat(str(raw.get("graded_on") or uow.now().date().isoformat()))
     except ValueError:
         raise InvalidInputError("the day of the analysis, YYYY-MM-DD", field="graded_on") from None
+    if on > uow.now().date():
+        raise InvalidInputError("an analysis cannot be dated in the future", field="graded_on")
     document = _document(uow, lot, output, raw, on)
     issued = certificate_for_document(document, issued=on)  # refuses bad input naming every field
     grade = {

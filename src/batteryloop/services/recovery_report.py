@@ -9,8 +9,10 @@ Structure after Delegated Regulation (EU) 2025/606 (regulation-rules.md §2.2: t
 - section 3: material recovery of Co, Cu, Pb, Li, Ni per battery group, with the targets;
 - section 4: input mass per Member State of collection.
 
-A lot counts in the year its head lot was processed. Lots whose chain cannot be accounted (broken data) are listed
-with the reason and left out; intermediates awaiting a downstream lot are listed as pending.
+A lot counts in the year its head lot was processed. Every lot's outputs passed the accounting when they were
+recorded; the report sums the chains on the batched path (exact integer milligrams, :mod:`batteryloop.domain.recovery.
+batch`) with the default options, and a chain whose counted outputs exceed its input is listed with the reason and
+left out. Intermediates awaiting a downstream lot are listed as pending.
 """
 
 from __future__ import annotations
@@ -18,20 +20,21 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
 from sqlalchemy import extract, select
 
 from batteryloop.domain.access import Actor
 from batteryloop.domain.errors import NotFoundError
 from batteryloop.domain.organization import DataCategory
 from batteryloop.domain.recovery import RECOVERY_ELEMENTS, get_targets
-from batteryloop.domain.transport import ClassificationInputError
-from batteryloop.services.recovery_chain import account
+from batteryloop.domain.recovery.batch import LotBatch, recovery_many
 from batteryloop.storage.access import may_read_owner
-from batteryloop.storage.tables import LotRow, OrganizationRow
+from batteryloop.storage.tables import FacilityRow, LotRow, OrganizationRow
 from batteryloop.storage.uow import UnitOfWork
 
 ZERO = Decimal(0)
@@ -45,6 +48,84 @@ def _kg(value: Decimal) -> str:
     return format(value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP), "f")
 
 
+MG = Decimal(1_000_000)
+
+
+def _mg(kg: object) -> int:
+    """Stored kilograms (to the gram) as exact integer milligrams."""
+    return int(Decimal(str(kg)) * MG)
+
+
+def _kg_of(mg: int) -> Decimal:
+    return Decimal(mg) / MG
+
+
+def _chains(
+    uow: UnitOfWork, recycler_org_id: uuid.UUID, heads: Sequence[LotRow]
+) -> tuple[list[tuple[LotRow, list[tuple[str, dict[str, Any]]]]], list[str]]:
+    """Each head lot with the outputs of its whole chain as (facility code, stored output); intermediates whose
+    downstream lot is not processed are listed as pending. Two queries, whatever the number of lots."""
+    fed: dict[tuple[uuid.UUID, str], LotRow] = {}
+    downstream = select(LotRow).where(
+        LotRow.first_recycler_org_id == recycler_org_id, LotRow.source_lot_id.is_not(None), LotRow.status == "processed"
+    )
+    for lot in uow.session.scalars(downstream):
+        fed[(lot.source_lot_id, lot.source_output or "")] = lot  # type: ignore[index]
+    codes = {row.id: row.code for row in uow.session.execute(select(FacilityRow.id, FacilityRow.code))}
+    chains, pending = [], []
+    for head in heads:
+        outputs: list[tuple[str, dict[str, Any]]] = []
+        queue = [head]
+        while queue:
+            lot = queue.pop(0)
+            code = codes.get(lot.facility_id, "?")
+            for o in lot.outputs or []:
+                outputs.append((code, o))
+                if o.get("fate") == "intermediate" and o.get("to_facility"):
+                    child = fed.get((lot.id, o["name"]))
+                    if child is None:
+                        pending.append(
+                            f"lot {head.code}: {o['name']} of lot {lot.code} at {o['to_facility']} not processed yet"
+                        )
+                    else:
+                        queue.append(child)
+        chains.append((head, outputs))
+    return chains, pending
+
+
+def _batch(chains: Sequence[tuple[LotRow, list[tuple[str, dict[str, Any]]]]]) -> LotBatch:
+    """The chains as the batched path's arrays (default options: water and pack periphery stay in the input)."""
+    n = len(chains)
+    input_mg = np.zeros(n, dtype=np.int64)
+    elements_mg = np.zeros((n, len(RECOVERY_ELEMENTS)), dtype=np.int64)
+    out_lot, out_mg, out_counts, out_el, out_rec, out_mid = [], [], [], [], [], []
+    counting = get_targets().counting_fates
+    for i, (head, outputs) in enumerate(chains):
+        input_mg[i] = _mg(head.input["mass_kg"])
+        for c, x in enumerate(RECOVERY_ELEMENTS):
+            elements_mg[i, c] = _mg(head.input["elements_kg"].get(x, "0"))
+        for _facility, o in outputs:
+            out_lot.append(i)
+            out_mg.append(_mg(o["mass_kg"]) - _mg(o.get("reagent_kg", "0")))
+            out_counts.append(o["fate"] in counting)
+            out_mid.append(o["fate"] == "intermediate")
+            carried = o.get("elements_kg") or {}
+            out_el.append([_mg(carried.get(x, "0")) for x in RECOVERY_ELEMENTS])
+            recovered = o.get("recovered_elements")
+            out_rec.append([recovered is None or x in recovered for x in RECOVERY_ELEMENTS])
+    m = len(out_lot)
+    return LotBatch(
+        input_mg=input_mg,
+        elements_mg=elements_mg,
+        out_lot=np.array(out_lot, dtype=np.intp),
+        out_mg=np.array(out_mg, dtype=np.int64),
+        out_counts=np.array(out_counts, dtype=bool),
+        out_elements_mg=np.array(out_el, dtype=np.int64).reshape(m, len(RECOVERY_ELEMENTS)),
+        out_recovers=np.array(out_rec, dtype=bool).reshape(m, len(RECOVERY_ELEMENTS)),
+        out_intermediate=np.array(out_mid, dtype=bool),
+    )
+
+
 def annual_report(uow: UnitOfWork, actor: Actor, recycler_org_id: uuid.UUID, year: int) -> dict[str, Any]:
     """The report of ``recycler_org_id`` for calendar ``year`` (the recycler, or readers of its lots)."""
     org = uow.session.get(OrganizationRow, recycler_org_id)
@@ -56,40 +137,47 @@ def annual_report(uow: UnitOfWork, actor: Actor, recycler_org_id: uuid.UUID, yea
         .where(LotRow.status == "processed", extract("year", LotRow.processed_on) == year)
         .order_by(LotRow.processed_on, LotRow.code)
     ).all()
+    chains, pending = _chains(uow, recycler_org_id, heads)
+    batch = _batch(chains)
+    result = recovery_many(batch)
     groups: dict[str, dict[str, Any]] = {}
-    excluded, pending = [], []
+    excluded = []
     period_end = date(year, 12, 31)
-    for head in heads:
-        try:
-            chain = account(uow, head)
-        except ClassificationInputError as exc:
-            excluded.append({"lot": head.code, "reasons": [f"{p.field}: {p.reason}" for p in exc.problems]})
+    for i, (head, outputs) in enumerate(chains):
+        if result.refused[i]:
+            excluded.append(
+                {"lot": head.code, "reasons": ["the chain's counted outputs exceed its input (mass balance)"]}
+            )
             continue
-        pending += [f"lot {head.code}: {p}" for p in chain.pending]
         g = groups.setdefault(
             head.battery_group,
             {
                 "lots": [],
-                "input_kg": ZERO,
-                "counted_kg": ZERO,
+                "input_mg": 0,
+                "counted_mg": 0,
                 "fractions": {},
                 "member_states": {},
-                "element_input_kg": dict.fromkeys(RECOVERY_ELEMENTS, ZERO),
-                "element_counted_kg": dict.fromkeys(RECOVERY_ELEMENTS, ZERO),
+                "element_input_mg": dict.fromkeys(RECOVERY_ELEMENTS, 0),
+                "element_counted_mg": dict.fromkeys(RECOVERY_ELEMENTS, 0),
             },
         )
-        r = chain.result
         g["lots"].append(head.code)
-        g["input_kg"] += r.input_kg
-        g["counted_kg"] += r.counted_kg
-        for x in RECOVERY_ELEMENTS:
-            g["element_input_kg"][x] += r.element_input_kg[x]
-            g["element_counted_kg"][x] += r.element_counted_kg[x]
-        for o in chain.lot.outputs:
-            key = (o.facility, o.name, o.fate, o.rd_code or "")
-            g["fractions"][key] = g["fractions"].get(key, ZERO) + o.derived_kg
+        g["input_mg"] += int(batch.input_mg[i])
+        g["counted_mg"] += int(result.counted_mg[i])
+        for c, x in enumerate(RECOVERY_ELEMENTS):
+            g["element_input_mg"][x] += int(batch.elements_mg[i, c])
+            g["element_counted_mg"][x] += int(result.element_counted_mg[i, c])
+        for facility, o in outputs:
+            key = (facility, o["name"], o["fate"], o.get("rd_code") or "")
+            g["fractions"][key] = g["fractions"].get(key, 0) + _mg(o["mass_kg"]) - _mg(o.get("reagent_kg", "0"))
         for state, kg in (head.input.get("member_states") or {}).items():
-            g["member_states"][state] = g["member_states"].get(state, ZERO) + Decimal(str(kg))
+            g["member_states"][state] = g["member_states"].get(state, 0) + _mg(kg)
+    for g in groups.values():  # back to exact kilograms
+        g["input_kg"], g["counted_kg"] = _kg_of(g.pop("input_mg")), _kg_of(g.pop("counted_mg"))
+        g["element_input_kg"] = {x: _kg_of(v) for x, v in g.pop("element_input_mg").items()}
+        g["element_counted_kg"] = {x: _kg_of(v) for x, v in g.pop("element_counted_mg").items()}
+        g["fractions"] = {k: _kg_of(v) for k, v in g["fractions"].items()}
+        g["member_states"] = {k: _kg_of(v) for k, v in g["member_states"].items()}
     counting = get_targets().counting_fates
     out_groups = []
     for name in sorted(groups):

@@ -45,7 +45,8 @@ from batteryloop.domain.transport.errors import (
 ZERO: Final = Decimal(0)
 DEFAULT_TOLERANCE: Final = Decimal("0.005")
 _SYMBOL: Final = re.compile(r"^[A-Z][a-z]?$")
-FIRST: Final = ""  # the first recycler's facility when outputs name none
+FIRST: Final = ""
+MAX_NAME: Final = 200  # the first recycler's facility when outputs name none
 
 
 class MassBalanceError(ClassificationInputError):
@@ -242,6 +243,8 @@ def _output(raw: object, i: int, p: Problems) -> Output | None:
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         p.add(f"{where}.name", "is required: what the fraction is, e.g. black mass, Li2CO3, slag")
+    elif len(name) > MAX_NAME:
+        p.add(f"{where}.name", f"at most {MAX_NAME} characters")
     mass = check_decimal(
         raw.get("mass_kg"), f"{where}.mass_kg", p, unit="kg", what="the output's mass", allow_zero=True
     )
@@ -251,12 +254,14 @@ def _output(raw: object, i: int, p: Problems) -> Output | None:
     code = raw.get("rd_code")
     by_code = None
     if code is not None:
+        code = code.strip().upper().replace(" ", "") if isinstance(code, str) else code
         by_code = fate_of_code(code) if isinstance(code, str) else None
-        if by_code is None:
-            p.add(f"{where}.rd_code", f"{code!r} is not an R1-R9, R12, R13 or D1-D15 code; with R10 or R11 give fate")
+        ambiguous = code in ("R10", "R11")
+        if by_code is None and not (ambiguous and fate is not None):
+            p.add(f"{where}.rd_code", f"{code!r} is not an R1-R13 or D1-D15 code (with R10 or R11 give fate too)")
     if fate is None and by_code is None and raw.get("fate") is None and code is None:
         p.add(f"{where}.fate", f"give fate ({', '.join(FATES)}) or rd_code")
-    if fate and by_code and fate != by_code and not (fate == "backfilling" and code in ("R5", "R10")):
+    if fate and by_code and fate != by_code and not (fate == "backfilling" and code == "R5"):
         p.add(f"{where}.fate", f"{fate} contradicts rd_code {code} ({by_code})")
     elements = _elements(raw.get("elements_kg"), f"{where}.elements_kg", p)
     recovered = raw.get("recovered_elements")
@@ -360,6 +365,7 @@ def check_lot(raw: Mapping[str, Any]) -> Lot:
             lot_input = LotInput(mass_kg=mass, elements_kg=elements, water_kg=water, pack_periphery_kg=periphery)
     raw_outputs = raw.get("outputs")
     outputs: list[Output] = []
+    positions: list[int] = []  # each checked output's index in the raw list
     if not isinstance(raw_outputs, list) or not raw_outputs:
         p.add("outputs", "is required: a list of the output fractions")
     else:
@@ -367,8 +373,14 @@ def check_lot(raw: Mapping[str, Any]) -> Lot:
             out = _output(item, i, p)
             if out is not None:
                 outputs.append(out)
+                positions.append(i)
                 if options.excluded_substances and out.fate == "recycled" and out.elements_kg is None:
                     p.add(f"outputs[{i}].elements_kg", "is required to remove the excluded substances from it")
+    named: dict[tuple[str, str], int] = {}
+    for i, out in zip(positions, outputs, strict=True):
+        if (out.facility, out.name) in named:
+            p.add(f"outputs[{i}].name", f"another output of the same facility is named {out.name!r}: name them apart")
+        named[(out.facility, out.name)] = i
     p.raise_if_any()
     assert group is not None
     assert period_end is not None

@@ -36,6 +36,9 @@ class LotBatch:
     out_counts: BOOL  # (m,) the output's fate counts for recycling
     out_elements_mg: I64  # (m, 5)
     out_recovers: BOOL  # (m, 5) the output recovers the element (recovered_elements, else all it carries)
+    #: (m,) the output is an intermediate passed on down the chain (its products are listed too): left out of the
+    #: balance, which then compares the chain's final outputs with its input
+    out_intermediate: BOOL | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,16 +68,28 @@ def recovery_many(batch: LotBatch, *, tolerance_ppm: int = 5_000) -> BatchResult
     """Counted mass, element recovery and mass-balance refusals of every lot of ``batch``."""
     n = batch.input_mg.shape[0]
     counted = np.bincount(batch.out_lot, weights=np.where(batch.out_counts, batch.out_mg, 0), minlength=n)
-    outputs = np.bincount(batch.out_lot, weights=batch.out_mg, minlength=n)
     recovering = np.where(batch.out_recovers & batch.out_counts[:, None], batch.out_elements_mg, 0)
     element_counted = np.zeros((n, len(RECOVERY_ELEMENTS)), dtype=np.int64)
     np.add.at(element_counted, batch.out_lot, recovering)
     counted_mg = np.rint(counted).astype(np.int64)  # bincount sums in float64: exact below 2^53 mg (9e9 kg)
-    outputs_mg = np.rint(outputs).astype(np.int64)
+    final = np.ones(batch.out_mg.shape[0], dtype=bool) if batch.out_intermediate is None else ~batch.out_intermediate
+    outputs_mg = np.rint(np.bincount(batch.out_lot, weights=np.where(final, batch.out_mg, 0), minlength=n)).astype(
+        np.int64
+    )
+    element_out = np.zeros((n, len(RECOVERY_ELEMENTS)), dtype=np.int64)
+    np.add.at(element_out, batch.out_lot, np.where(final[:, None], batch.out_elements_mg, 0))
+    present = batch.elements_mg > 0
+    over_element = present & (element_out * 1_000_000 > batch.elements_mg * (1_000_000 + tolerance_ppm))
+    # a counted output cannot hold more of the input's elements than its input-derived mass
+    held = np.where(present[batch.out_lot], batch.out_elements_mg, 0).sum(axis=1)
+    overfull = np.zeros(n, dtype=bool)
+    overfull[batch.out_lot[batch.out_counts & (held > batch.out_mg)]] = True
     refused = (
         (outputs_mg * 1_000_000 > batch.input_mg * (1_000_000 + tolerance_ppm))
         | (counted_mg > batch.input_mg)
         | np.any(element_counted > batch.elements_mg, axis=1)
+        | np.any(over_element, axis=1)
+        | overfull
     )
     return BatchResult(
         counted_mg=counted_mg, outputs_mg=outputs_mg, element_counted_mg=element_counted, refused=refused
@@ -92,7 +107,7 @@ class ReportRow:
     refused: int
     input_kg: Decimal
     counted_kg: Decimal
-    recycling_efficiency: Decimal
+    recycling_efficiency: Decimal | None
     material_recovery: dict[str, Decimal | None]
     input_kg_by_member_state: dict[str, Decimal]
 
@@ -143,7 +158,7 @@ def annual_report(
                 refused=int(refused[i]),
                 input_kg=_kg(total_in),
                 counted_kg=_kg(int(sums_counted[i])),
-                recycling_efficiency=Decimal(int(sums_counted[i])) / total_in if total_in else Decimal(0),
+                recycling_efficiency=Decimal(int(sums_counted[i])) / total_in if total_in else None,
                 material_recovery={
                     x: (Decimal(int(el_out[i, c])) / int(el_in[i, c]) if el_in[i, c] > 0 else None)
                     for c, x in enumerate(RECOVERY_ELEMENTS)

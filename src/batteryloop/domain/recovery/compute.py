@@ -59,24 +59,40 @@ def _chain(lot: Lot) -> tuple[list[str], dict[str, list[Output]]]:
     by_facility: dict[str, list[Output]] = {}
     for o in lot.outputs:
         by_facility.setdefault(o.facility, []).append(o)
-    order, seen, stack = [], set(), [first]
-    while stack:
-        facility = stack.pop(0)
-        if facility in seen:
-            continue
-        seen.add(facility)
-        order.append(facility)
-        for o in by_facility.get(facility, []):
-            if o.to_facility is not None:
-                if o.to_facility == first or o.to_facility in order:
-                    problems.append(
-                        Problem(
-                            field=f"outputs[{_index(lot, o)}].to_facility",
-                            reason=f"sends the fraction back to {_name(o.to_facility)}: the chain must not loop",
-                        )
-                    )
-                stack.append(o.to_facility)
-    for facility in sorted(set(by_facility) - seen):
+    # facilities in topological order (Kahn): a facility comes after every facility that sends to it, so its input
+    # is complete before its balance is checked; what is never reached from the first facility is unreachable, and
+    # what remains with senders left is on a loop
+    senders: dict[str, set[str]] = {}
+    for o in lot.outputs:
+        if o.to_facility is not None:
+            senders.setdefault(o.to_facility, set()).add(o.facility)
+    reached, frontier = {first}, [first]
+    while frontier:
+        f = frontier.pop()
+        for o in by_facility.get(f, []):
+            if o.to_facility is not None and o.to_facility not in reached:
+                reached.add(o.to_facility)
+                frontier.append(o.to_facility)
+    order: list[str] = []
+    waiting = {f: {x for x in senders.get(f, set()) if x in reached} for f in reached}
+    ready = [first] if not waiting.get(first) else []
+    while ready:
+        f = ready.pop(0)
+        order.append(f)
+        for g in sorted({o.to_facility for o in by_facility.get(f, []) if o.to_facility is not None}):
+            waiting[g].discard(f)
+            if not waiting[g] and g not in order and g not in ready:
+                ready.append(g)
+    for f in sorted(reached - set(order)):
+        looping = next(o for x in sorted(waiting[f]) for o in by_facility.get(x, []) if o.to_facility == f)
+        problems.append(
+            Problem(
+                field=f"outputs[{_index(lot, looping)}].to_facility",
+                reason=f"sends the fraction back to {_name(f)}: the chain must not loop",
+            )
+        )
+        break
+    for facility in sorted(set(by_facility) - reached):
         o = by_facility[facility][0]
         problems.append(
             Problem(
@@ -208,6 +224,20 @@ def compute_recovery(lot: Lot) -> Recovery:
             ]
         )
     counted = [o for o in lot.outputs if _counts(lot, o)]
+    for o in counted:
+        derived_elements = sum((kg for x, kg in (o.elements_kg or {}).items() if x in lot.input.elements_kg), ZERO)
+        if derived_elements > o.derived_kg:
+            raise MassBalanceError(
+                [
+                    Problem(
+                        field=f"outputs[{_index(lot, o)}].reagent_kg",
+                        reason=(
+                            f"{o.name} holds {format_number(derived_elements)} kg of the input's elements but only "
+                            f"{format_number(o.derived_kg)} kg of it is input-derived (mass less reagent_kg)"
+                        ),
+                    )
+                ]
+            )
     numerator = sum((_counted_mass(lot, o) for o in counted), ZERO)
     if numerator > denominator:
         raise MassBalanceError(
@@ -230,6 +260,19 @@ def compute_recovery(lot: Lot) -> Recovery:
         recovering = [o for o in counted if o.recovered_elements is None or x in o.recovered_elements]
         x_out = sum(((o.elements_kg or {}).get(x, ZERO) for o in recovering), ZERO)
         element_in[x], element_out[x] = x_in, x_out
+        if x_in == 0 and x_out > 0:
+            holder = next(o for o in recovering if (o.elements_kg or {}).get(x))
+            raise MassBalanceError(
+                [
+                    Problem(
+                        field=f"outputs[{_index(lot, holder)}].elements_kg.{x}",
+                        reason=(
+                            f"{holder.name} is counted with {format_number(x_out)} kg of {x}, but the input holds "
+                            f"none: give the input's {x} (from the passports or an assay) or correct the output"
+                        ),
+                    )
+                ]
+            )
         if x_in == 0:
             recovery[x] = None
             reasons.append(f"{x}: not in the input, so its recovery is not applicable")
