@@ -21,11 +21,13 @@ import csv
 import io
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import extract, select
 
 from batteryloop.domain.access import Actor
@@ -49,10 +51,26 @@ def _kg(value: Decimal) -> str:
 
 
 MG = Decimal(1_000_000)
+_ALL = (True,) * len(RECOVERY_ELEMENTS)
+_NONE = (0,) * len(RECOVERY_ELEMENTS)
+_LOT_COLUMNS = (
+    LotRow.id,
+    LotRow.code,
+    LotRow.facility_id,
+    LotRow.battery_group,
+    LotRow.input,
+    LotRow.outputs,
+    LotRow.source_lot_id,
+    LotRow.source_output,
+)
 
 
 def _mg(kg: object) -> int:
-    """Stored kilograms (to the gram) as exact integer milligrams."""
+    """Stored kilograms (to the gram: "123.456") as exact integer milligrams."""
+    if isinstance(kg, str):
+        head, dot, tail = kg.partition(".")
+        if dot and len(tail) == 3 and tail.isdigit() and head.isdigit():
+            return int(head + tail) * 1000
     return int(Decimal(str(kg)) * MG)
 
 
@@ -60,28 +78,60 @@ def _kg_of(mg: int) -> Decimal:
     return Decimal(mg) / MG
 
 
-def _chains(
-    uow: UnitOfWork, recycler_org_id: uuid.UUID, heads: Sequence[LotRow]
-) -> tuple[list[tuple[LotRow, list[tuple[str, dict[str, Any]]]]], list[str]]:
-    """Each head lot with the outputs of its whole chain as (facility code, stored output); intermediates whose
-    downstream lot is not processed are listed as pending. Two queries, whatever the number of lots."""
-    fed: dict[tuple[uuid.UUID, str], LotRow] = {}
-    downstream = select(LotRow).where(
+@dataclass(frozen=True, slots=True)
+class _Gathered:
+    """The year's head lots, their chains as the batched path's arrays, each output's fraction key, pending notes."""
+
+    heads: list[Any]
+    batch: LotBatch
+    out_key: npt.NDArray[np.intp]
+    keys: list[tuple[str, str, str, str]]
+    pending: list[str]
+
+
+def _gather(uow: UnitOfWork, recycler_org_id: uuid.UUID, heads: Sequence[Any]) -> _Gathered:
+    """Follow each head lot down its chain (two queries for all lots) into arrays (default options: water and pack
+    periphery stay in the input); intermediates whose downstream lot is not processed are listed as pending."""
+    downstream = select(*_LOT_COLUMNS).where(
         LotRow.first_recycler_org_id == recycler_org_id, LotRow.source_lot_id.is_not(None), LotRow.status == "processed"
     )
-    for lot in uow.session.scalars(downstream):
-        fed[(lot.source_lot_id, lot.source_output or "")] = lot  # type: ignore[index]
+    fed = {(lot.source_lot_id, lot.source_output or ""): lot for lot in uow.session.execute(downstream)}
     codes = {row.id: row.code for row in uow.session.execute(select(FacilityRow.id, FacilityRow.code))}
-    chains, pending = [], []
-    for head in heads:
-        outputs: list[tuple[str, dict[str, Any]]] = []
+    counting = get_targets().counting_fates
+    n = len(heads)
+    input_mg = np.zeros(n, dtype=np.int64)
+    elements_mg = np.zeros((n, len(RECOVERY_ELEMENTS)), dtype=np.int64)
+    out_lot: list[int] = []
+    out_mg: list[int] = []
+    out_counts: list[bool] = []
+    out_mid: list[bool] = []
+    out_el: list[Sequence[int]] = []
+    out_rec: list[Sequence[bool]] = []
+    out_key: list[int] = []
+    key_index: dict[tuple[str, str, str, str], int] = {}
+    pending: list[str] = []
+    for i, head in enumerate(heads):
+        input_mg[i] = _mg(head.input["mass_kg"])
+        given = head.input["elements_kg"]
+        elements_mg[i] = [_mg(given[x]) if x in given else 0 for x in RECOVERY_ELEMENTS]
         queue = [head]
         while queue:
-            lot = queue.pop(0)
+            lot = queue.pop()
             code = codes.get(lot.facility_id, "?")
             for o in lot.outputs or []:
-                outputs.append((code, o))
-                if o.get("fate") == "intermediate" and o.get("to_facility"):
+                fate = o["fate"]
+                reagent = o.get("reagent_kg")
+                out_lot.append(i)
+                out_mg.append(_mg(o["mass_kg"]) - (_mg(reagent) if reagent else 0))
+                out_counts.append(fate in counting)
+                out_mid.append(fate == "intermediate")
+                carried = o.get("elements_kg")
+                out_el.append([_mg(carried[x]) if x in carried else 0 for x in RECOVERY_ELEMENTS] if carried else _NONE)
+                recovered = o.get("recovered_elements")
+                out_rec.append(_ALL if recovered is None else [x in recovered for x in RECOVERY_ELEMENTS])
+                key = (code, o["name"], fate, o.get("rd_code") or "")
+                out_key.append(key_index.setdefault(key, len(key_index)))
+                if fate == "intermediate" and o.get("to_facility"):
                     child = fed.get((lot.id, o["name"]))
                     if child is None:
                         pending.append(
@@ -89,32 +139,8 @@ def _chains(
                         )
                     else:
                         queue.append(child)
-        chains.append((head, outputs))
-    return chains, pending
-
-
-def _batch(chains: Sequence[tuple[LotRow, list[tuple[str, dict[str, Any]]]]]) -> LotBatch:
-    """The chains as the batched path's arrays (default options: water and pack periphery stay in the input)."""
-    n = len(chains)
-    input_mg = np.zeros(n, dtype=np.int64)
-    elements_mg = np.zeros((n, len(RECOVERY_ELEMENTS)), dtype=np.int64)
-    out_lot, out_mg, out_counts, out_el, out_rec, out_mid = [], [], [], [], [], []
-    counting = get_targets().counting_fates
-    for i, (head, outputs) in enumerate(chains):
-        input_mg[i] = _mg(head.input["mass_kg"])
-        for c, x in enumerate(RECOVERY_ELEMENTS):
-            elements_mg[i, c] = _mg(head.input["elements_kg"].get(x, "0"))
-        for _facility, o in outputs:
-            out_lot.append(i)
-            out_mg.append(_mg(o["mass_kg"]) - _mg(o.get("reagent_kg", "0")))
-            out_counts.append(o["fate"] in counting)
-            out_mid.append(o["fate"] == "intermediate")
-            carried = o.get("elements_kg") or {}
-            out_el.append([_mg(carried.get(x, "0")) for x in RECOVERY_ELEMENTS])
-            recovered = o.get("recovered_elements")
-            out_rec.append([recovered is None or x in recovered for x in RECOVERY_ELEMENTS])
     m = len(out_lot)
-    return LotBatch(
+    batch = LotBatch(
         input_mg=input_mg,
         elements_mg=elements_mg,
         out_lot=np.array(out_lot, dtype=np.intp),
@@ -124,6 +150,7 @@ def _batch(chains: Sequence[tuple[LotRow, list[tuple[str, dict[str, Any]]]]]) ->
         out_recovers=np.array(out_rec, dtype=bool).reshape(m, len(RECOVERY_ELEMENTS)),
         out_intermediate=np.array(out_mid, dtype=bool),
     )
+    return _Gathered(list(heads), batch, np.array(out_key, dtype=np.intp), list(key_index), pending)
 
 
 def annual_report(uow: UnitOfWork, actor: Actor, recycler_org_id: uuid.UUID, year: int) -> dict[str, Any]:
@@ -131,53 +158,47 @@ def annual_report(uow: UnitOfWork, actor: Actor, recycler_org_id: uuid.UUID, yea
     org = uow.session.get(OrganizationRow, recycler_org_id)
     if org is None or not may_read_owner(uow.connection, actor, recycler_org_id, DataCategory.LOTS):
         raise NotFoundError(f"no recycler {recycler_org_id} whose lots you may read", field="recycler_org_id")
-    heads = uow.session.scalars(
-        select(LotRow)
+    heads = uow.session.execute(
+        select(*_LOT_COLUMNS)
         .where(LotRow.first_recycler_org_id == recycler_org_id, LotRow.source_lot_id.is_(None))
         .where(LotRow.status == "processed", extract("year", LotRow.processed_on) == year)
         .order_by(LotRow.processed_on, LotRow.code)
     ).all()
-    chains, pending = _chains(uow, recycler_org_id, heads)
-    batch = _batch(chains)
-    result = recovery_many(batch)
-    groups: dict[str, dict[str, Any]] = {}
-    excluded = []
+    got = _gather(uow, recycler_org_id, heads)
+    batch, result = got.batch, recovery_many(got.batch)
     period_end = date(year, 12, 31)
-    for i, (head, outputs) in enumerate(chains):
-        if result.refused[i]:
-            excluded.append(
-                {"lot": head.code, "reasons": ["the chain's counted outputs exceed its input (mass balance)"]}
-            )
+    excluded = [
+        {"lot": head.code, "reasons": ["the chain's counted outputs exceed its input (mass balance)"]}
+        for head, refused in zip(heads, result.refused.tolist(), strict=True)
+        if refused
+    ]
+    names = sorted({head.battery_group for head in heads})
+    group_of = np.array([names.index(head.battery_group) for head in heads], dtype=np.intp)
+    groups: dict[str, dict[str, Any]] = {}
+    for k, name in enumerate(names):
+        mask = ~result.refused & (group_of == k)
+        if not mask.any():
             continue
-        g = groups.setdefault(
-            head.battery_group,
-            {
-                "lots": [],
-                "input_mg": 0,
-                "counted_mg": 0,
-                "fractions": {},
-                "member_states": {},
-                "element_input_mg": dict.fromkeys(RECOVERY_ELEMENTS, 0),
-                "element_counted_mg": dict.fromkeys(RECOVERY_ELEMENTS, 0),
+        out_mask = mask[batch.out_lot]
+        fractions = np.bincount(got.out_key[out_mask], weights=batch.out_mg[out_mask], minlength=len(got.keys))
+        states: dict[str, int] = {}
+        for head in (h for h, keep in zip(heads, mask.tolist(), strict=True) if keep):
+            for state, kg in (head.input.get("member_states") or {}).items():
+                states[state] = states.get(state, 0) + _mg(kg)
+        groups[name] = {
+            "lots": [h.code for h, keep in zip(heads, mask.tolist(), strict=True) if keep],
+            "input_kg": _kg_of(int(batch.input_mg[mask].sum())),
+            "counted_kg": _kg_of(int(result.counted_mg[mask].sum())),
+            "element_input_kg": {
+                x: _kg_of(int(batch.elements_mg[mask, c].sum())) for c, x in enumerate(RECOVERY_ELEMENTS)
             },
-        )
-        g["lots"].append(head.code)
-        g["input_mg"] += int(batch.input_mg[i])
-        g["counted_mg"] += int(result.counted_mg[i])
-        for c, x in enumerate(RECOVERY_ELEMENTS):
-            g["element_input_mg"][x] += int(batch.elements_mg[i, c])
-            g["element_counted_mg"][x] += int(result.element_counted_mg[i, c])
-        for facility, o in outputs:
-            key = (facility, o["name"], o["fate"], o.get("rd_code") or "")
-            g["fractions"][key] = g["fractions"].get(key, 0) + _mg(o["mass_kg"]) - _mg(o.get("reagent_kg", "0"))
-        for state, kg in (head.input.get("member_states") or {}).items():
-            g["member_states"][state] = g["member_states"].get(state, 0) + _mg(kg)
-    for g in groups.values():  # back to exact kilograms
-        g["input_kg"], g["counted_kg"] = _kg_of(g.pop("input_mg")), _kg_of(g.pop("counted_mg"))
-        g["element_input_kg"] = {x: _kg_of(v) for x, v in g.pop("element_input_mg").items()}
-        g["element_counted_kg"] = {x: _kg_of(v) for x, v in g.pop("element_counted_mg").items()}
-        g["fractions"] = {k: _kg_of(v) for k, v in g["fractions"].items()}
-        g["member_states"] = {k: _kg_of(v) for k, v in g["member_states"].items()}
+            "element_counted_kg": {
+                x: _kg_of(int(result.element_counted_mg[mask, c].sum())) for c, x in enumerate(RECOVERY_ELEMENTS)
+            },
+            "fractions": {key: _kg_of(round(v)) for key, v in zip(got.keys, fractions.tolist(), strict=True) if v},
+            "member_states": {state: _kg_of(v) for state, v in states.items()},
+        }
+    pending = got.pending
     counting = get_targets().counting_fates
     out_groups = []
     for name in sorted(groups):
