@@ -188,3 +188,17 @@ def test_a_product_output_is_graded_and_certified(client, world, chain):
     )
     stored = client.get(f"/v1/lots/{down['id']}", headers=recycler).json()["outputs"][0]["grade"]
     assert stored["verdict"] == "fail" and stored["graded_on"] == "2026-11-23"
+
+
+def test_the_ledger_sums_what_the_report_needs():
+    from batteryloop.domain.recovery import check_lot
+    from batteryloop.services.lot_ledger import ledger_of
+    from batteryloop.services.lots import _stored_output
+
+    lot = check_lot({"battery_group": "lithium_based", "period_end": "2026-12-31", "outputs": PRE_OUTPUTS,
+                     "input": {"mass_kg": 900, "elements_kg": {"Li": 20, "Ni": 100, "Co": 12, "Cu": 60}}})  # fmt: skip
+    ledger = ledger_of([_stored_output(o) for o in lot.outputs])
+    # counted: steel 250 + copper 55 kg; final (not passed on): 250 + 55 + 115 (burned) kg; Cu 55 kg recovered
+    assert ledger["counted_mg"] == 305_000_000 and ledger["final_mg"] == 420_000_000
+    assert ledger["el_counted"] == [0, 55_000_000, 0, 0, 0]  # Co, Cu, Pb, Li, Ni
+    assert ledger["next"] == ["black mass"]

@@ -27,6 +27,7 @@ from batteryloop.domain.organization import DataCategory
 from batteryloop.domain.recovery import check_lot, compute_recovery
 from batteryloop.services import audit, custody, facilities
 from batteryloop.services.lot_feed import assay_elements, dec, pack_feed, text
+from batteryloop.services.lot_ledger import ledger_of
 from batteryloop.storage.access import fellow_member_ids, may_read_owner, readable_owner_ids
 from batteryloop.storage.tables import FacilityRow, LotItemRow, LotRow
 from batteryloop.storage.uow import UnitOfWork
@@ -237,6 +238,7 @@ def record_outputs(
     )
     compute_recovery(checked)  # refuses outputs above the input (MassBalanceError), naming them
     lot.outputs = [_stored_output(o) for o in checked.outputs]
+    lot.ledger = ledger_of(lot.outputs)
     lot.processed_on = processed_on
     lot.status = "processed"
     lot.refusal = None

@@ -27,14 +27,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
-from sqlalchemy import extract, select
+import orjson
+from sqlalchemy import Text, extract, select, type_coerce
 
 from batteryloop.domain.access import Actor
 from batteryloop.domain.errors import NotFoundError
 from batteryloop.domain.organization import DataCategory
 from batteryloop.domain.recovery import RECOVERY_ELEMENTS, get_targets
 from batteryloop.domain.recovery.batch import LotBatch, recovery_many
+from batteryloop.services.lot_ledger import MG, ledger_of, mg
 from batteryloop.storage.access import may_read_owner
 from batteryloop.storage.tables import FacilityRow, LotRow, OrganizationRow
 from batteryloop.storage.uow import UnitOfWork
@@ -50,107 +51,93 @@ def _kg(value: Decimal) -> str:
     return format(value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP), "f")
 
 
-MG = Decimal(1_000_000)
-_ALL = (True,) * len(RECOVERY_ELEMENTS)
-_NONE = (0,) * len(RECOVERY_ELEMENTS)
 _LOT_COLUMNS = (
     LotRow.id,
     LotRow.code,
     LotRow.facility_id,
     LotRow.battery_group,
-    LotRow.input,
-    LotRow.outputs,
+    type_coerce(LotRow.input, Text).label("input"),
+    type_coerce(LotRow.ledger, Text).label("ledger"),
     LotRow.source_lot_id,
     LotRow.source_output,
-)
+)  # the JSON documents as stored, decoded with orjson (a report reads many: json.loads was the hot spot)
 
 
-def _mg(kg: object) -> int:
-    """Stored kilograms (to the gram: "123.456") as exact integer milligrams."""
-    if isinstance(kg, str):
-        head, dot, tail = kg.partition(".")
-        if dot and len(tail) == 3 and tail.isdigit() and head.isdigit():
-            return int(head + tail) * 1000
-    return int(Decimal(str(kg)) * MG)
+def _doc(value: Any) -> Any:
+    """A JSON document read as text (SQLite) or already decoded by the driver (PostgreSQL)."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
-def _kg_of(mg: int) -> Decimal:
-    return Decimal(mg) / MG
+def _kg_of(milligrams: int) -> Decimal:
+    return Decimal(milligrams) / MG
 
 
 @dataclass(frozen=True, slots=True)
 class _Gathered:
-    """The year's head lots, their chains as the batched path's arrays, each output's fraction key, pending notes."""
+    """The year's head lots, their chains as the batched path's arrays, fraction totals per chain, pending notes."""
 
     heads: list[Any]
     batch: LotBatch
-    out_key: npt.NDArray[np.intp]
-    keys: list[tuple[str, str, str, str]]
+    fractions: list[dict[tuple[str, str, str, str], int]]
     pending: list[str]
 
 
 def _gather(uow: UnitOfWork, recycler_org_id: uuid.UUID, heads: Sequence[Any]) -> _Gathered:
-    """Follow each head lot down its chain (two queries for all lots) into arrays (default options: water and pack
-    periphery stay in the input); intermediates whose downstream lot is not processed are listed as pending."""
+    """Follow each head lot down its chain (two queries for all lots) into arrays, from the lots' ledgers (default
+    options: water and pack periphery stay in the input); intermediates whose downstream lot is not processed are
+    listed as pending. Each lot becomes two outputs of its chain: what counts, and the rest of its final mass."""
     downstream = select(*_LOT_COLUMNS).where(
         LotRow.first_recycler_org_id == recycler_org_id, LotRow.source_lot_id.is_not(None), LotRow.status == "processed"
     )
     fed = {(lot.source_lot_id, lot.source_output or ""): lot for lot in uow.session.execute(downstream)}
     codes = {row.id: row.code for row in uow.session.execute(select(FacilityRow.id, FacilityRow.code))}
-    counting = get_targets().counting_fates
     n = len(heads)
+    width = len(RECOVERY_ELEMENTS)
     input_mg = np.zeros(n, dtype=np.int64)
-    elements_mg = np.zeros((n, len(RECOVERY_ELEMENTS)), dtype=np.int64)
-    out_lot: list[int] = []
-    out_mg: list[int] = []
-    out_counts: list[bool] = []
-    out_mid: list[bool] = []
-    out_el: list[Sequence[int]] = []
-    out_rec: list[Sequence[bool]] = []
-    out_key: list[int] = []
-    key_index: dict[tuple[str, str, str, str], int] = {}
+    elements_mg = np.zeros((n, width), dtype=np.int64)
+    sums = np.zeros((n, 4), dtype=np.int64)  # counted, final, then per-element sums below
+    el_counted = np.zeros((n, width), dtype=np.int64)
+    el_final = np.zeros((n, width), dtype=np.int64)
+    fractions: list[dict[tuple[str, str, str, str], int]] = []
     pending: list[str] = []
     for i, head in enumerate(heads):
-        input_mg[i] = _mg(head.input["mass_kg"])
-        given = head.input["elements_kg"]
-        elements_mg[i] = [_mg(given[x]) if x in given else 0 for x in RECOVERY_ELEMENTS]
+        head_input = _doc(head.input)
+        input_mg[i] = mg(head_input["mass_kg"])
+        given = head_input["elements_kg"]
+        elements_mg[i] = [mg(given[x]) if x in given else 0 for x in RECOVERY_ELEMENTS]
+        chain_fractions: dict[tuple[str, str, str, str], int] = {}
         queue = [head]
         while queue:
             lot = queue.pop()
+            ledger = _doc(lot.ledger) or ledger_of(
+                uow.session.scalar(select(LotRow.outputs).where(LotRow.id == lot.id)) or []
+            )
+            sums[i, 0] += ledger["counted_mg"]
+            sums[i, 1] += ledger["final_mg"]
+            el_counted[i] += ledger["el_counted"]
+            el_final[i] += ledger["el_final"]
             code = codes.get(lot.facility_id, "?")
-            for o in lot.outputs or []:
-                fate = o["fate"]
-                reagent = o.get("reagent_kg")
-                out_lot.append(i)
-                out_mg.append(_mg(o["mass_kg"]) - (_mg(reagent) if reagent else 0))
-                out_counts.append(fate in counting)
-                out_mid.append(fate == "intermediate")
-                carried = o.get("elements_kg")
-                out_el.append([_mg(carried[x]) if x in carried else 0 for x in RECOVERY_ELEMENTS] if carried else _NONE)
-                recovered = o.get("recovered_elements")
-                out_rec.append(_ALL if recovered is None else [x in recovered for x in RECOVERY_ELEMENTS])
-                key = (code, o["name"], fate, o.get("rd_code") or "")
-                out_key.append(key_index.setdefault(key, len(key_index)))
-                if fate == "intermediate" and o.get("to_facility"):
-                    child = fed.get((lot.id, o["name"]))
-                    if child is None:
-                        pending.append(
-                            f"lot {head.code}: {o['name']} of lot {lot.code} at {o['to_facility']} not processed yet"
-                        )
-                    else:
-                        queue.append(child)
-    m = len(out_lot)
+            for name, fate, rd_code, amount in ledger["fractions"]:
+                key = (code, name, fate, rd_code)
+                chain_fractions[key] = chain_fractions.get(key, 0) + amount
+            for name in ledger["next"]:
+                child = fed.get((lot.id, name))
+                if child is None:
+                    pending.append(f"lot {head.code}: {name} of lot {lot.code} not processed downstream yet")
+                else:
+                    queue.append(child)
+        fractions.append(chain_fractions)
+    rows = np.arange(n, dtype=np.intp)
     batch = LotBatch(
         input_mg=input_mg,
         elements_mg=elements_mg,
-        out_lot=np.array(out_lot, dtype=np.intp),
-        out_mg=np.array(out_mg, dtype=np.int64),
-        out_counts=np.array(out_counts, dtype=bool),
-        out_elements_mg=np.array(out_el, dtype=np.int64).reshape(m, len(RECOVERY_ELEMENTS)),
-        out_recovers=np.array(out_rec, dtype=bool).reshape(m, len(RECOVERY_ELEMENTS)),
-        out_intermediate=np.array(out_mid, dtype=bool),
+        out_lot=np.concatenate([rows, rows]),
+        out_mg=np.concatenate([sums[:, 0], sums[:, 1] - sums[:, 0]]),
+        out_counts=np.concatenate([np.ones(n, dtype=bool), np.zeros(n, dtype=bool)]),
+        out_elements_mg=np.concatenate([el_counted, el_final - el_counted]),
+        out_recovers=np.ones((2 * n, width), dtype=bool),
     )
-    return _Gathered(list(heads), batch, np.array(out_key, dtype=np.intp), list(key_index), pending)
+    return _Gathered(list(heads), batch, fractions, pending)
 
 
 def annual_report(uow: UnitOfWork, actor: Actor, recycler_org_id: uuid.UUID, year: int) -> dict[str, Any]:
@@ -179,12 +166,14 @@ def annual_report(uow: UnitOfWork, actor: Actor, recycler_org_id: uuid.UUID, yea
         mask = ~result.refused & (group_of == k)
         if not mask.any():
             continue
-        out_mask = mask[batch.out_lot]
-        fractions = np.bincount(got.out_key[out_mask], weights=batch.out_mg[out_mask], minlength=len(got.keys))
+        fractions: dict[tuple[str, str, str, str], int] = {}
+        for chain_fractions in (f for f, keep in zip(got.fractions, mask.tolist(), strict=True) if keep):
+            for key, amount in chain_fractions.items():
+                fractions[key] = fractions.get(key, 0) + amount
         states: dict[str, int] = {}
         for head in (h for h, keep in zip(heads, mask.tolist(), strict=True) if keep):
-            for state, kg in (head.input.get("member_states") or {}).items():
-                states[state] = states.get(state, 0) + _mg(kg)
+            for state, kg in (_doc(head.input).get("member_states") or {}).items():
+                states[state] = states.get(state, 0) + mg(kg)
         groups[name] = {
             "lots": [h.code for h, keep in zip(heads, mask.tolist(), strict=True) if keep],
             "input_kg": _kg_of(int(batch.input_mg[mask].sum())),
@@ -195,7 +184,7 @@ def annual_report(uow: UnitOfWork, actor: Actor, recycler_org_id: uuid.UUID, yea
             "element_counted_kg": {
                 x: _kg_of(int(result.element_counted_mg[mask, c].sum())) for c, x in enumerate(RECOVERY_ELEMENTS)
             },
-            "fractions": {key: _kg_of(round(v)) for key, v in zip(got.keys, fractions.tolist(), strict=True) if v},
+            "fractions": {key: _kg_of(v) for key, v in fractions.items()},
             "member_states": {state: _kg_of(v) for state, v in states.items()},
         }
     pending = got.pending

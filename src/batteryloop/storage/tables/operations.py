@@ -56,6 +56,8 @@ class LotRow(IdMixin, CreatedMixin, Base):
     input: Mapped[dict[str, Any]] = mapped_column(JSON)
     outputs: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
     processed_on: Mapped[date | None]
+    #: the sums of the outputs the annual report needs (services.lot_ledger), kept when the outputs are recorded
+    ledger: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     #: the last refused attempt to record outputs: {at, problems}; nothing of it is stored otherwise
     refusal: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
