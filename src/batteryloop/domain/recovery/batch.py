@@ -64,20 +64,25 @@ class BatchResult:
         return present & (self.element_counted_mg[:, col] * BASIS >= bp * batch.elements_mg[:, col])
 
 
+def _per_lot(out_lot: npt.NDArray[np.intp], values: I64, n: int) -> I64:
+    """Column sums of ``values`` (m, k) per lot (bincount per column: exact below 2^53 mg, far faster than add.at)."""
+    return np.stack(
+        [np.rint(np.bincount(out_lot, weights=values[:, c], minlength=n)) for c in range(values.shape[1])], axis=1
+    ).astype(np.int64)
+
+
 def recovery_many(batch: LotBatch, *, tolerance_ppm: int = 5_000) -> BatchResult:
     """Counted mass, element recovery and mass-balance refusals of every lot of ``batch``."""
     n = batch.input_mg.shape[0]
     counted = np.bincount(batch.out_lot, weights=np.where(batch.out_counts, batch.out_mg, 0), minlength=n)
     recovering = np.where(batch.out_recovers & batch.out_counts[:, None], batch.out_elements_mg, 0)
-    element_counted = np.zeros((n, len(RECOVERY_ELEMENTS)), dtype=np.int64)
-    np.add.at(element_counted, batch.out_lot, recovering)
+    element_counted = _per_lot(batch.out_lot, recovering, n)
     counted_mg = np.rint(counted).astype(np.int64)  # bincount sums in float64: exact below 2^53 mg (9e9 kg)
     final = np.ones(batch.out_mg.shape[0], dtype=bool) if batch.out_intermediate is None else ~batch.out_intermediate
     outputs_mg = np.rint(np.bincount(batch.out_lot, weights=np.where(final, batch.out_mg, 0), minlength=n)).astype(
         np.int64
     )
-    element_out = np.zeros((n, len(RECOVERY_ELEMENTS)), dtype=np.int64)
-    np.add.at(element_out, batch.out_lot, np.where(final[:, None], batch.out_elements_mg, 0))
+    element_out = _per_lot(batch.out_lot, np.where(final[:, None], batch.out_elements_mg, 0), n)
     present = batch.elements_mg > 0
     over_element = present & (element_out * 1_000_000 > batch.elements_mg * (1_000_000 + tolerance_ppm))
     # a counted output cannot hold more of the input's elements than its input-derived mass
