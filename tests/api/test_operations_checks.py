@@ -74,3 +74,15 @@ def test_an_analysis_is_not_dated_in_the_future(client, world, chain):  # noqa: 
     r = client.post(f"/v1/lots/{lot}/outputs/0/grade", headers=auth(world.key("CircuMet Recycling")),
                     json={"product": "Li2CO3", "assay": {"main_content_pct": 99.6}, "graded_on": "2099-01-01"})  # fmt: skip
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "graded_on"
+
+
+def test_a_recycler_registers_its_site_where_partners_recorded_events(client, world, chain):  # noqa: F811
+    site = {"code": "DE-BRE-NEW-2", "name": "New plant", "country": "DE", "routes": ["pretreatment"],
+            "permitted_operations": ["R4"], "capacity_t_per_year": 1}  # fmt: skip
+    event = {"kind": "collected", "items": ["urn:voltavia:ops-partner"], "occurred_at": "2026-11-02T08:00:00Z",
+             "site": site["code"]}  # fmt: skip
+    # the dismantler (a consortium partner) recorded at the site first
+    r = client.post("/v1/custody/events", json={"events": [event]}, headers=auth(world.key("Rheinland Dismantling")))
+    assert r.status_code == 201, r.text
+    r = client.post("/v1/facilities", json=site, headers=auth(world.key("CircuMet Recycling")))
+    assert r.status_code == 201, r.text

@@ -21,7 +21,7 @@ from batteryloop.domain.recovery import get_targets
 from batteryloop.domain.recovery.accounting import DEFAULT_TOLERANCE
 from batteryloop.domain.recovery.routes import get_routes
 from batteryloop.services import audit
-from batteryloop.storage.access import may_read_owner, readable_owner_ids
+from batteryloop.storage.access import fellow_member_ids, may_read_owner, readable_owner_ids
 from batteryloop.storage.tables import CustodyEventRow, FacilityRow, LotRow
 from batteryloop.storage.uow import UnitOfWork
 
@@ -129,13 +129,15 @@ def register_facility(uow: UnitOfWork, actor: Actor, raw: object) -> dict[str, A
         raise PassportValidationError(problems)
     if uow.session.scalar(select(FacilityRow.id).where(FacilityRow.code == body["code"])) is not None:
         raise ConflictError(f"a facility with code {body['code']!r} is registered already", field="code")
-    others = select(CustodyEventRow.org_id).where(
-        CustodyEventRow.site == body["code"], CustodyEventRow.org_id != actor.org_id
+    strangers = select(CustodyEventRow.org_id).where(
+        CustodyEventRow.site == body["code"],
+        CustodyEventRow.org_id != actor.org_id,
+        CustodyEventRow.org_id.not_in(fellow_member_ids(actor.org_id)),
     )
-    if uow.session.scalar(others.limit(1)) is not None:
+    if uow.session.scalar(strangers.limit(1)) is not None:  # a code in use by someone outside its consortia
         raise ConflictError(
-            f"the custody log has events of another organisation at site {body['code']!r}: a facility takes the code "
-            "of a site its own organisation records at",
+            f"the custody log has events at site {body['code']!r} by an organisation outside your consortia: "
+            "a facility takes the code of a site you or your partners record at",
             field="code",
         )
     row = FacilityRow(
