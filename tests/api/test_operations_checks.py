@@ -4,6 +4,8 @@ the lot's own facility; output names are unique; a site code is not taken over; 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from tests.api.test_operations import LFP_PACK, PACKS, PRE, PRE_OUTPUTS, chain  # noqa: F401
 from tests.conftest import auth
 
@@ -86,3 +88,55 @@ def test_a_recycler_registers_its_site_where_partners_recorded_events(client, wo
     assert r.status_code == 201, r.text
     r = client.post("/v1/facilities", json=site, headers=auth(world.key("CircuMet Recycling")))
     assert r.status_code == 201, r.text
+
+
+def _process(client, headers, lot_id, outputs, day="2026-11-20"):
+    return client.post(f"/v1/lots/{lot_id}/outputs", json={"processed_on": day, "outputs": outputs}, headers=headers)
+
+
+def test_chains_do_not_loop_and_split_shipments_count_once_in_chain_and_report(client, world, chain):  # noqa: F811
+    from tests.api.test_operations import SMELTER
+
+    recycler, smelter = auth(world.key("CircuMet Recycling")), auth(world.key("Pyrolux Metals"))
+    lot = head_lot(client, world, chain)
+    halves = [o for o in PRE_OUTPUTS if o["name"] != "black mass"] + [
+        {"name": f"black mass {x}", "mass_kg": 240, "fate": "intermediate", "to_facility": SMELTER,
+         "elements_kg": {"Li": 9.5, "Ni": 49.5, "Co": 5.95, "Cu": 2}} for x in ("A", "B")]  # fmt: skip
+    assert _process(client, recycler, lot, halves).status_code == 200
+    # the downstream partner finds the lot it is sent black mass from
+    assert lot in [x["id"] for x in client.get("/v1/lots", headers=smelter).json()["items"]]
+    for x in ("A", "B"):
+        down = client.post(f"/v1/facilities/{chain[SMELTER]}/lots", headers=smelter,
+                           json={"code": f"PX-{x}", "route": "pyrometallurgy",
+                                 "source": {"lot_id": lot, "output": f"black mass {x}"}}).json()  # fmt: skip
+        outputs = [{"name": "alloy", "mass_kg": 60, "rd_code": "R4", "elements_kg": {"Ni": 48, "Co": 5.75}},
+                   {"name": "dust", "mass_kg": 10, "fate": "intermediate", "to_facility": PRE},
+                   {"name": "off-gas", "mass_kg": 170, "fate": "loss"}]  # fmt: skip
+        r = _process(client, smelter, down["id"], outputs)
+        assert r.status_code == 422 and "must not loop" in r.text  # dust back to the plant the chain came from
+        assert _process(client, smelter, down["id"], [o for o in outputs if o["name"] != "dust"]
+                        + [{"name": "dust", "mass_kg": 10, "rd_code": "D1"}]).status_code == 200  # fmt: skip
+    body = client.get(f"/v1/lots/{lot}/recovery", headers=recycler).json()
+    # counted: steel 250 + copper 55 + alloy 60 + 60 = 425 of 900; Ni 48 + 48 of 100
+    assert body["exact"]["recycling_efficiency"] == format(Decimal(425) / Decimal(900), "f")
+    assert body["material_recovery"]["Ni"] == 0.96
+    report = client.get(f"/v1/recovery/reports/{world.org_ids['CircuMet Recycling']}/2026", headers=recycler).json()
+    assert report["groups"][0]["counted_kg"] == "425.000"  # the report agrees with the chain
+
+
+def test_masses_are_given_to_the_gram_and_bounded(client, world, chain):  # noqa: F811
+    recycler = auth(world.key("CircuMet Recycling"))
+    lot = head_lot(client, world, chain)
+    fine = [{**PRE_OUTPUTS[0], "mass_kg": 249.9995}, *PRE_OUTPUTS[1:]]
+    r = _process(client, recycler, lot, fine)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "outputs[0].mass_kg"
+    huge = [{**PRE_OUTPUTS[0], "mass_kg": 1e40, "reagent_kg": 1e40}, *PRE_OUTPUTS[1:]]
+    r = _process(client, recycler, lot, huge)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "outputs[0].mass_kg"
+    r = client.post(
+        f"/v1/lots/{lot}/outputs", json={"processed_on": 20261120, "outputs": PRE_OUTPUTS}, headers=recycler
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "processed_on"
+    r = client.post("/v1/facilities", headers=recycler, json={"code": "DE-NUL-1", "name": "a\x00b", "country": "DE",
+                    "routes": ["pretreatment"], "permitted_operations": ["R4"], "capacity_t_per_year": 1})  # fmt: skip
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "name"

@@ -86,7 +86,7 @@ def _check(raw: object) -> tuple[dict[str, Any], list[Problem]]:
             Problem(field="code", reason="the site code, capitals, digits, '-', '.', '_', e.g. DE-BRE-CIRCUMET-1")
         )
     name = body.get("name")
-    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+    if not isinstance(name, str) or not name.strip() or len(name) > 200 or any(ord(c) < 32 for c in name):
         problems.append(Problem(field="name", reason="is required: the facility's name, at most 200 characters"))
     country = body.get("country")
     if not isinstance(country, str) or not re.match(r"^[A-Z]{2}$", country):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -55,7 +56,7 @@ def create_lot(
             f"unknown field; send {', '.join(sorted(known))}", field=unknown[0] if unknown else "body"
         )
     code, route = body.get("code"), body.get("route")
-    if not isinstance(code, str) or not code.strip() or len(code) > 100:
+    if not isinstance(code, str) or not code.strip() or len(code) > 100 or any(ord(c) < 32 for c in code):
         raise InvalidInputError("give the lot a code of at most 100 characters, e.g. CM-2026-L001", field="code")
     if route not in facility.routes:
         raise InvalidInputError(f"{facility.code} runs {', '.join(facility.routes)}; got {route!r}", field="route")
@@ -213,7 +214,9 @@ def record_outputs(
     body = raw if isinstance(raw, dict) else {}
     outputs, day = body.get("outputs"), body.get("processed_on")
     try:
-        processed_on = date.fromisoformat(str(day))
+        if not isinstance(day, str):
+            raise ValueError(day)
+        processed_on = date.fromisoformat(day)
     except ValueError:
         raise InvalidInputError("the day the lot was processed, YYYY-MM-DD", field="processed_on") from None
     if processed_on > uow.now().date():
@@ -221,8 +224,9 @@ def record_outputs(
     if not isinstance(outputs, list) or not outputs:
         raise InvalidInputError("a list of the lot's output fractions", field="outputs")
     for n, o in enumerate(outputs):
+        _check_grams(o, f"outputs[{n}]")
         if isinstance(o, dict) and o.get("to_facility") is not None:
-            _check_destination(uow, facility, o["to_facility"], f"outputs[{n}].to_facility")
+            _check_destination(uow, facility, o["to_facility"], f"outputs[{n}].to_facility", _upstream(uow, lot))
         if isinstance(o, dict) and o.get("facility") not in (None, facility.code):
             raise InvalidInputError(
                 f"a lot's outputs are its facility's ({facility.code}); the next facility records its own lot",
@@ -265,8 +269,48 @@ def record_outputs(
     return lot_view(uow, lot)
 
 
-def _check_destination(uow: UnitOfWork, facility: FacilityRow, code: object, field: str) -> None:
-    """An intermediate goes to another registered facility, of the same operator or a consortium partner."""
+BIG = Decimal(10) ** 15  # beyond, the accounting refuses the mass anyway
+
+
+def _check_grams(output: object, where: str) -> None:
+    """Masses are kept to the gram: finer values would be rounded when stored and could then break the balance."""
+    if not isinstance(output, dict):
+        return
+    values = [
+        ("mass_kg", output.get("mass_kg")),
+        ("reagent_kg", output.get("reagent_kg")),
+        ("water_kg", output.get("water_kg")),
+    ]
+    elements = output.get("elements_kg")
+    if isinstance(elements, dict):
+        values += [(f"elements_kg.{x}", v) for x, v in elements.items()]
+    for name, value in values:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            exact = Decimal(str(value))
+            if exact.is_finite() and abs(exact) < BIG and exact != exact.quantize(Decimal("0.001")):
+                raise InvalidInputError(
+                    f"give masses to the gram (at most 3 decimals); got {value}", field=f"{where}.{name}"
+                )
+
+
+def _upstream(uow: UnitOfWork, lot: LotRow) -> set[uuid.UUID]:
+    """The facilities of the lots upstream of ``lot`` in its chain."""
+    found: set[uuid.UUID] = set()
+    source = lot.source_lot_id
+    while source is not None:
+        row = uow.session.get(LotRow, source)
+        if row is None or row.facility_id in found:
+            break
+        found.add(row.facility_id)
+        source = row.source_lot_id
+    return found
+
+
+def _check_destination(
+    uow: UnitOfWork, facility: FacilityRow, code: object, field: str, upstream: set[uuid.UUID]
+) -> None:
+    """An intermediate goes on down the chain to another registered facility, of the same operator or a
+    consortium partner -- not back to a facility the chain came through."""
     target = facilities.facility_by_code(uow, code) if isinstance(code, str) else None
     if target is None:
         raise InvalidInputError(
@@ -277,6 +321,8 @@ def _check_destination(uow: UnitOfWork, facility: FacilityRow, code: object, fie
             "an intermediate goes on to another facility; a further step at the same site is part of this lot",
             field=field,
         )
+    if target.id in upstream:
+        raise InvalidInputError(f"{code} is upstream in this lot's chain: a chain must not loop", field=field)
     partners = set(uow.session.scalars(fellow_member_ids(facility.operator_org_id)))
     if target.operator_org_id != facility.operator_org_id and target.operator_org_id not in partners:
         raise InvalidInputError(
@@ -382,4 +428,19 @@ def list_lots(uow: UnitOfWork, actor: Actor, *, facility_id: uuid.UUID | None = 
         )
     if facility_id is not None:
         stmt = stmt.where(LotRow.facility_id == facility_id)
-    return [lot_view(uow, lot) for lot in uow.session.scalars(stmt)]
+    found = list(uow.session.scalars(stmt))
+    if not actor.system and actor.org_id is not None and facility_id is None:
+        # and partners' processed lots whose intermediates go to the caller's facilities (to form its own lot)
+        mine = set(uow.session.scalars(select(FacilityRow.code).where(FacilityRow.operator_org_id == actor.org_id)))
+        if mine:
+            partners = select(LotRow).where(
+                LotRow.status == "processed",
+                LotRow.operator_org_id.in_(fellow_member_ids(actor.org_id)),
+                LotRow.operator_org_id != actor.org_id,
+            )
+            seen = {lot.id for lot in found}
+            for lot in uow.session.scalars(partners.order_by(LotRow.created_at.desc()).limit(500)):
+                sent = {o.get("to_facility") for o in lot.outputs or [] if o.get("fate") == "intermediate"}
+                if lot.id not in seen and sent & mine:
+                    found.append(lot)
+    return [lot_view(uow, lot) for lot in found]

@@ -44,13 +44,18 @@ def _outputs(uow: UnitOfWork, head: LotRow) -> tuple[list[dict[str, Any]], list[
     outputs: list[dict[str, Any]] = []
     followed: list[LotRow] = []
     pending: list[str] = []
+    named: set[tuple[str, str]] = set()
     queue = [head]
     while queue:
         lot = queue.pop(0)
         followed.append(lot)
         code = _facility_code(uow, lot)
         for o in lot.outputs or []:
-            outputs.append(domain_output(o, code))
+            out = domain_output(o, code)
+            if (code, out["name"]) in named:  # two lots at one facility: their outputs keep apart
+                out["name"] = f"{out['name']} (lot {lot.code})"
+            named.add((code, out["name"]))
+            outputs.append(out)
             if o.get("fate") != "intermediate" or not o.get("to_facility"):
                 continue
             fed = uow.session.scalar(

@@ -46,7 +46,10 @@ ZERO: Final = Decimal(0)
 DEFAULT_TOLERANCE: Final = Decimal("0.005")
 _SYMBOL: Final = re.compile(r"^[A-Z][a-z]?$")
 FIRST: Final = ""
-MAX_NAME: Final = 200  # the first recycler's facility when outputs name none
+MAX_NAME: Final = 200
+MAX_MASS: Final = Decimal(
+    100_000_000
+)  # 100,000 t: more is a unit error, not a lot  # the first recycler's facility when outputs name none
 
 
 class MassBalanceError(ClassificationInputError):
@@ -243,13 +246,15 @@ def _output(raw: object, i: int, p: Problems) -> Output | None:
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         p.add(f"{where}.name", "is required: what the fraction is, e.g. black mass, Li2CO3, slag")
-    elif len(name) > MAX_NAME:
-        p.add(f"{where}.name", f"at most {MAX_NAME} characters")
+    elif len(name) > MAX_NAME or any(ord(c) < 32 for c in name):
+        p.add(f"{where}.name", f"at most {MAX_NAME} characters, without control characters")
     mass = check_decimal(
         raw.get("mass_kg"), f"{where}.mass_kg", p, unit="kg", what="the output's mass", allow_zero=True
     )
     if raw.get("mass_kg") is None:
         p.add(f"{where}.mass_kg", "is required: the output's mass [kg]")
+    elif mass is not None and mass > MAX_MASS:
+        p.add(f"{where}.mass_kg", f"at most {MAX_MASS:,} kg for one output of a lot; check the unit")
     fate = check_choice(raw.get("fate"), f"{where}.fate", p, choices=FATES)
     code = raw.get("rd_code")
     by_code = None

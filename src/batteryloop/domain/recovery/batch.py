@@ -71,8 +71,13 @@ def _per_lot(out_lot: npt.NDArray[np.intp], values: I64, n: int) -> I64:
     ).astype(np.int64)
 
 
-def recovery_many(batch: LotBatch, *, tolerance_ppm: int = 5_000) -> BatchResult:
-    """Counted mass, element recovery and mass-balance refusals of every lot of ``batch``."""
+def recovery_many(batch: LotBatch, *, tolerance_ppm: int = 5_000, balance: bool = True) -> BatchResult:
+    """Counted mass, element recovery and mass-balance refusals of every lot of ``batch``.
+
+    ``balance=False`` leaves out the balance of all outputs (mass and elements, within the tolerance) and the check
+    of each counted output's element content, for lots whose facilities' balances were checked when their outputs
+    were recorded (the annual report over stored chains): what is counted is still held to the input.
+    """
     n = batch.input_mg.shape[0]
     counted = np.bincount(batch.out_lot, weights=np.where(batch.out_counts, batch.out_mg, 0), minlength=n)
     recovering = np.where(batch.out_recovers & batch.out_counts[:, None], batch.out_elements_mg, 0)
@@ -89,13 +94,13 @@ def recovery_many(batch: LotBatch, *, tolerance_ppm: int = 5_000) -> BatchResult
     held = np.where(present[batch.out_lot], batch.out_elements_mg, 0).sum(axis=1)
     overfull = np.zeros(n, dtype=bool)
     overfull[batch.out_lot[batch.out_counts & (held > batch.out_mg)]] = True
-    refused = (
-        (outputs_mg * 1_000_000 > batch.input_mg * (1_000_000 + tolerance_ppm))
-        | (counted_mg > batch.input_mg)
-        | np.any(element_counted > batch.elements_mg, axis=1)
-        | np.any(over_element, axis=1)
-        | overfull
-    )
+    refused = (counted_mg > batch.input_mg) | np.any(element_counted > batch.elements_mg, axis=1)
+    if balance:
+        refused |= (
+            (outputs_mg * 1_000_000 > batch.input_mg * (1_000_000 + tolerance_ppm))
+            | np.any(over_element, axis=1)
+            | overfull
+        )
     return BatchResult(
         counted_mg=counted_mg, outputs_mg=outputs_mg, element_counted_mg=element_counted, refused=refused
     )

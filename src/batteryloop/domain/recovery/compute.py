@@ -159,6 +159,18 @@ def _balances(lot: Lot, order: list[str], by_facility: dict[str, list[Output]]) 
                 )
             if got is not None:
                 pairs[symbol] = (got, made)
+        for o in outputs:  # a counted output holds no more of its facility's input elements than it derives from it
+            held = sum((kg for x, kg in (o.elements_kg or {}).items() if x in (elements_in or {})), ZERO)
+            if o.fate in get_targets().counting_fates and held > o.derived_kg:
+                problems.append(
+                    Problem(
+                        field=f"outputs[{_index(lot, o)}].reagent_kg",
+                        reason=(
+                            f"{o.name} holds {format_number(held)} kg of the input's elements but only "
+                            f"{format_number(o.derived_kg)} kg of it is input-derived (mass less reagent_kg)"
+                        ),
+                    )
+                )
         counted = sum((o.derived_kg for o in outputs if o.fate in get_targets().counting_fates), ZERO)
         balances.append(
             FacilityBalance(
@@ -224,20 +236,6 @@ def compute_recovery(lot: Lot) -> Recovery:
             ]
         )
     counted = [o for o in lot.outputs if _counts(lot, o)]
-    for o in counted:
-        derived_elements = sum((kg for x, kg in (o.elements_kg or {}).items() if x in lot.input.elements_kg), ZERO)
-        if derived_elements > o.derived_kg:
-            raise MassBalanceError(
-                [
-                    Problem(
-                        field=f"outputs[{_index(lot, o)}].reagent_kg",
-                        reason=(
-                            f"{o.name} holds {format_number(derived_elements)} kg of the input's elements but only "
-                            f"{format_number(o.derived_kg)} kg of it is input-derived (mass less reagent_kg)"
-                        ),
-                    )
-                ]
-            )
     numerator = sum((_counted_mass(lot, o) for o in counted), ZERO)
     if numerator > denominator:
         raise MassBalanceError(
