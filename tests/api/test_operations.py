@@ -202,3 +202,21 @@ def test_the_ledger_sums_what_the_report_needs():
     assert ledger["counted_mg"] == 305_000_000 and ledger["final_mg"] == 420_000_000
     assert ledger["el_counted"] == [0, 55_000_000, 0, 0, 0]  # Co, Cu, Pb, Li, Ni
     assert ledger["next"] == ["black mass"]
+
+
+def test_a_processed_lot_as_a_catena_x_recycling_batch(client, world, chain):
+    recycler = auth(world.key("CircuMet Recycling"))
+    head = client.post(f"/v1/facilities/{chain[PRE]}/lots", json={"code": "CM-RB", "route": "pretreatment",
+                       "items": PACKS}, headers=recycler).json()  # fmt: skip
+    assert client.get(f"/v1/lots/{head['id']}/recycling-batch", headers=recycler).status_code == 422  # not processed
+    client.post(f"/v1/lots/{head['id']}/outputs", json={"processed_on": "2026-11-20", "outputs": PRE_OUTPUTS},
+                headers=recycler).raise_for_status()  # fmt: skip
+    batch = client.get(f"/v1/lots/{head['id']}/recycling-batch", headers=recycler).json()
+    assert batch["recyclingBatchId"] == "CM-RB" and batch["globalAssetId"] == f"urn:uuid:{head['id']}"
+    assert batch["processInformation"] == {"treatmentProcedure": "R4", "mechanicalRecycling": True,
+                                           "chemicalRecycling": False, "processType": "Pre-recycling"}  # fmt: skip
+    (step,) = batch["childProcessSteps"]
+    # 900 kg in; out (not lost): 250 + 55 + 480 + 115 = 900; no loss recorded, no residual
+    assert (step["inputNetMass"], step["outputNetMass"], step["processLoss"]) == (900.0, 900.0, 0.0)
+    assert step["childProcessType"] == "Shredding" and batch["operator"]["siteCode"] == PRE
+    assert client.get(f"/v1/lots/{head['id']}/recycling-batch", headers=auth(world.outsider_key)).status_code == 404

@@ -13,6 +13,7 @@ from batteryloop.api.deps import CallerDep
 from batteryloop.api.schemas.common import PROBLEM_RESPONSES
 from batteryloop.domain.recovery import MassBalanceError
 from batteryloop.services import facilities, lots, product_grades, recovery_chain, recovery_report
+from batteryloop.services import recycling_batch as batches
 from batteryloop.services.recovery_report_pdf import report_pdf
 
 router = APIRouter(tags=["recycling operations"], responses=PROBLEM_RESPONSES)
@@ -180,3 +181,10 @@ async def facility_balance(
     """The facility-year mass balance over the lots processed there: mass and each element in, out
     (input-derived), counted as recycled, and the residual with its share of the input."""
     return await call.read(lambda uow, actor: facilities.facility_balance(uow, actor, facility_id, year))
+
+
+@router.get("/v1/lots/{lot_id}/recycling-batch")
+async def recycling_batch(call: CallerDep, lot_id: uuid.UUID = Path()) -> dict[str, Any]:
+    """A processed lot as a Catena-X ``RecyclingBatch`` (io.catenax.material_accounting:1.0.0): its process step
+    with input, output and loss masses, the treatment procedure (R code) and the facility."""
+    return await call.read(lambda uow, actor: batches.recycling_batch(uow, actor, lot_id))
