@@ -119,6 +119,8 @@ def test_a_lot_through_two_facilities(client, world, chain):
         and group["counted_kg"] == "625.000"
     )
     assert group["recycling_efficiency_display"] == "69.44 %" and group["member_states"] == {"DE": "900.000"}
+    assert group["by_member_state"] == {"DE": {"input_kg": "900.000", "counted_kg": "625.000",
+                                               "recycling_efficiency_display": "69.44 %"}}  # fmt: skip
     csv = client.get(f"/v1/recovery/reports/{head['operator_org_id']}/2026", params={"format": "csv"}, headers=recycler)
     assert csv.headers["content-type"].startswith("text/csv") and "input collected in DE" in csv.text
     pdf = client.get(f"/v1/recovery/reports/{head['operator_org_id']}/2026", params={"format": "pdf"}, headers=recycler)

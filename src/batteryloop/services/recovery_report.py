@@ -7,7 +7,8 @@ Structure after Delegated Regulation (EU) 2025/606 (regulation-rules.md §2.2: t
 - section 2: recycling efficiency per battery group -- input mass, the output fractions counted (by facility of the
   chain), the rate "by average weight" (sum counted / sum input over the year's lots) and the dated targets;
 - section 3: material recovery of Co, Cu, Pb, Li, Ni per battery group, with the targets;
-- section 4: input mass per Member State of collection.
+- section 4: input mass per Member State of collection, and the counted output shared out pro rata by the mass each
+  Member State brought into each chain (a platform convention [U]: the reference gives no allocation rule).
 
 A lot counts in the year its head lot was processed. Every lot's outputs passed the accounting when they were
 recorded; the report sums the chains on the batched path (exact integer milligrams, :mod:`batteryloop.domain.recovery.
@@ -176,9 +177,15 @@ def annual_report(uow: UnitOfWork, actor: Actor, recycler_org_id: uuid.UUID, yea
             for key, amount in chain_fractions.items():
                 fractions[key] = fractions.get(key, 0) + amount
         states: dict[str, int] = {}
-        for head in (h for h, keep in zip(heads, mask.tolist(), strict=True) if keep):
-            for state, kg in (_doc(head.input).get("member_states") or {}).items():
-                states[state] = states.get(state, 0) + mg(kg)
+        counted_by_state: dict[str, Decimal] = {}
+        for i in np.flatnonzero(mask).tolist():
+            shares = {state: mg(kg) for state, kg in (_doc(heads[i].input).get("member_states") or {}).items()}
+            whole = sum(shares.values())
+            for state, amount in shares.items():
+                states[state] = states.get(state, 0) + amount
+                # what the chain counted, shared out by the mass each Member State brought in [U]
+                part = Decimal(int(result.counted_mg[i])) * amount / whole if whole else Decimal(0)
+                counted_by_state[state] = counted_by_state.get(state, Decimal(0)) + part
         groups[name] = {
             "lots": [h.code for h, keep in zip(heads, mask.tolist(), strict=True) if keep],
             "input_kg": _kg_of(int(batch.input_mg[mask].sum())),
@@ -191,6 +198,7 @@ def annual_report(uow: UnitOfWork, actor: Actor, recycler_org_id: uuid.UUID, yea
             },
             "fractions": {key: _kg_of(v) for key, v in fractions.items()},
             "member_states": {state: _kg_of(v) for state, v in states.items()},
+            "counted_by_state": {state: v / MG for state, v in counted_by_state.items()},
         }
     pending = got.pending
     counting = get_targets().counting_fates
@@ -240,6 +248,14 @@ def annual_report(uow: UnitOfWork, actor: Actor, recycler_org_id: uuid.UUID, yea
                     for (f, n, fate, code), kg in sorted(g["fractions"].items())
                 ],
                 "member_states": {k: _kg(v) for k, v in sorted(g["member_states"].items())},
+                "by_member_state": {
+                    k: {
+                        "input_kg": _kg(v),
+                        "counted_kg": _kg(g["counted_by_state"].get(k, ZERO)),
+                        "recycling_efficiency_display": _pct(g["counted_by_state"].get(k, ZERO) / v if v else None),
+                    }
+                    for k, v in sorted(g["member_states"].items())
+                },
             }
         )
     return {
@@ -289,6 +305,20 @@ def report_csv(report: dict[str, Any]) -> str:
             )
         for state, kg in g["member_states"].items():
             w.writerow(["4", name, f"input collected in {state}", kg, "kg", "", "", "", ""])
+            part = g["by_member_state"][state]
+            w.writerow(
+                [
+                    "4",
+                    name,
+                    f"counted output of input collected in {state} (pro rata)",
+                    part["counted_kg"],
+                    "kg",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
     for e in report["excluded"]:
         w.writerow(["note", "", f"lot {e['lot']} left out", "; ".join(e["reasons"]), "", "", "", "", ""])
     for p in report["pending"]:

@@ -112,8 +112,11 @@ def report_pdf(report: dict[str, Any], *, compress: bool = True) -> bytes:
                 widths,
             )
         pdf.heading(f"4. Input by Member State of collection - {group} batteries")
-        for state, kg in g["member_states"].items():
-            pdf.para(f"{state}: {kg} kg")
+        for state, part in g["by_member_state"].items():
+            pdf.para(
+                f"{state}: {part['input_kg']} kg in; {part['counted_kg']} kg counted (pro rata), "
+                f"{part['recycling_efficiency_display']}"
+            )
     for e in report["excluded"]:
         pdf.para(f"Left out: lot {e['lot']}: {'; '.join(e['reasons'])}")
     for p in report["pending"]:
