@@ -221,3 +221,18 @@ def test_refusals_for_missing_levels_and_manual() -> None:
     assert "modules" in problems
     assert "joining.pack_to_cell" in _problems(joining={"pack_to_module": "screws"}, modules=0)
     assert "modules" in _problems(cell_format="cell_to_pack", joining={"pack_to_cell": "screws"})
+
+
+def test_a_compound_counts_as_crm_but_is_not_priced_as_one_metal():
+    from batteryloop.domain.design import calculate_crm_content, check_design_facts
+
+    base = {"chemistry": "NMC811", "pack_mass_kg": 450, "has_dismantling_manual": True,
+            "joining": {"pack_to_module": "screws", "module_to_cell": "screws"}, "disassembly_steps": 10,
+            "disassembly_minutes": 30, "tools": "standard", "modules": 8, "cell_format": "prismatic",
+            "chemistry_label_on_modules": True}  # fmt: skip
+    compound = check_design_facts(**base, materials=[{"name": "Lithium nickel manganese cobalt oxide", "mass_kg": 60}])
+    crm = calculate_crm_content(compound)
+    (line,) = crm.lines
+    assert line.value_eur is None and "compound" in line.basis and crm.mass_kg == 60  # counted, not valued
+    pure = calculate_crm_content(check_design_facts(**base, materials=[{"name": "Cobalt", "mass_kg": 6}]))
+    assert pure.lines[0].value_eur is not None and pure.lines[0].value_eur > 0

@@ -670,13 +670,18 @@ def _score_hazards(facts: DesignFacts, c: Criterion, missing: Decimal) -> tuple[
     return score, f"{len(facts.hazardous_substances)} hazardous substances ({names}{cmr_text})", True
 
 
-def _crm_entry(name: str, crm: Sequence[CrmEntry]) -> CrmEntry | None:
+def _crm_entry(name: str, crm: Sequence[CrmEntry]) -> tuple[CrmEntry | None, bool]:
+    """The CRM entry a material's name matches, and whether the name is that material alone (valued as such).
+
+    A compound or mixture ("lithium nickel manganese cobalt oxide") matches but is not priced as a pure material.
+    """
     words, lower = _words(name), name.lower()
-    for entry in crm:
-        for n in entry.names:
-            if (" " in n and n in lower) or n in words:
-                return entry
-    return None
+    joined = " ".join(words)
+    matches = [e for e in crm if any((" " in n and n in lower) or n in words for n in e.names)]
+    for entry in matches:
+        if joined in entry.names:
+            return entry, True
+    return (matches[0], False) if matches else (None, False)
 
 
 def calculate_crm_content(facts: DesignFacts) -> CrmContent | None:
@@ -691,8 +696,13 @@ def calculate_crm_content(facts: DesignFacts) -> CrmContent | None:
     ref = get_design_criteria()
     lines, reasons = [], []
     for m in facts.materials:
-        entry = _crm_entry(m.name, ref.crm)
+        entry, alone = _crm_entry(m.name, ref.crm)
         if m.critical_raw_material is False or (entry is None and not m.critical_raw_material):
+            continue
+        if entry is not None and not alone:
+            why = "a compound or mixture: give its elements' masses to value it"
+            lines.append(CrmLine(material=m.name, crm=entry.key, mass_kg=m.mass_kg, value_eur=None, basis=why))
+            reasons.append(f"{m.name}: counted in kg, not valued ({why}).")
             continue
         if entry is not None and entry.price_usd_per_kg is not None:
             value = m.mass_kg * entry.price_usd_per_kg / ref.usd_per_eur
