@@ -36,6 +36,7 @@ def test_the_dashboard_shows_the_report_lots_and_flows(client, world, processed)
     assert statuses["Recycling efficiency"] == "met"  # 69.44 % >= 65 % (2025)
     assert statuses["Recovery of lithium"] == "due_later"  # 0 % (left in the slag); the first target is due 2027
     assert statuses["Recovery of lead"] == "na"
+    assert statuses["Recovery of nickel"] == "on_track"  # 96 %: the first target to come (90 % by 2027) is met
     assert re.search(r'data-lot="CM-L9" data-status="processed"', html)
     assert html.count('data-testid="facility-sankey"') == 2  # the pre-treatment plant and the smelter
 

@@ -75,8 +75,9 @@ def _bar(label: str, rate: str | None, text: str, targets: Sequence[dict[str, An
         status = "met"
     elif due:
         status = "missed"
-    else:
-        status = "due_later"
+    else:  # nothing due yet: on track if the first target to come is already met
+        upcoming = min(targets, key=lambda t: t["deadline"]) if targets else None
+        status = "on_track" if upcoming is not None and upcoming["met"] else "due_later"
     return Bar(label, value, text, ticks, status)
 
 
