@@ -118,22 +118,16 @@ def create_lot(
     uow.session.flush()
     for row in rows:
         uow.session.add(LotItemRow(lot_id=lot.id, **row))
-    if rows:
-        event = {
-            "kind": "lot_assigned",
-            "items": [r["passport_id"] for r in rows],
-            "occurred_at": (at or uow.now()).isoformat(),
-            "site": facility.code,
-            "details": {"lot_id": lot.code},
-        }
-        custody.record_events(uow, actor, [event])
-    audit.record(
+    _log_step(
         uow,
         actor,
+        lot,
+        facility,
+        "lot_assigned",
+        [r["passport_id"] for r in rows],
+        {"lot_id": lot.code},
+        at,
         action="lot.create",
-        resource_type="lot",
-        resource_id=lot.id,
-        owner_org_id=facility.operator_org_id,
         detail=f"{facility.code}/{lot.code}",
     )
     uow.session.flush()
@@ -168,6 +162,40 @@ def _source(uow: UnitOfWork, actor: Actor, facility: FacilityRow, source: object
             f"{source['output']!r} of lot {upstream.code} feeds another lot already", field="source.output"
         )
     return upstream, output
+
+
+def _log_step(
+    uow: UnitOfWork,
+    actor: Actor,
+    lot: LotRow,
+    facility: FacilityRow,
+    kind: str,
+    items: list[str],
+    details: dict[str, Any],
+    at: datetime | None,
+    *,
+    action: str,
+    detail: str,
+) -> None:
+    """The custody event of a lot's step for its packs (none for a lot fed by an intermediate) and its audit entry."""
+    if items:
+        event = {
+            "kind": kind,
+            "items": items,
+            "occurred_at": (at or uow.now()).isoformat(),
+            "site": facility.code,
+            "details": details,
+        }
+        custody.record_events(uow, actor, [event])
+    audit.record(
+        uow,
+        actor,
+        action=action,
+        resource_type="lot",
+        resource_id=lot.id,
+        owner_org_id=lot.operator_org_id,
+        detail=detail,
+    )
 
 
 def readable_lot(uow: UnitOfWork, actor: Actor, lot_id: uuid.UUID) -> LotRow:
@@ -247,22 +275,17 @@ def record_outputs(
     lot.status = "processed"
     lot.refusal = None
     items = list(uow.session.scalars(select(LotItemRow.passport_id).where(LotItemRow.lot_id == lot.id)))
-    if items:
-        event = {
-            "kind": "processed",
-            "items": items,
-            "occurred_at": (at or uow.now()).isoformat(),
-            "site": facility.code,
-            "details": {"lot_id": lot.code, "route": lot.route},
-        }
-        custody.record_events(uow, actor, [event])
-    audit.record(
+    details = {"lot_id": lot.code, "route": lot.route}
+    _log_step(
         uow,
         actor,
+        lot,
+        facility,
+        "processed",
+        items,
+        details,
+        at,
         action="lot.process",
-        resource_type="lot",
-        resource_id=lot.id,
-        owner_org_id=lot.operator_org_id,
         detail=f"{len(outputs)} outputs",
     )
     uow.session.flush()
