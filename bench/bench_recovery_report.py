@@ -21,6 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from batteryloop.services.lot_feed import text
+
 CHAINS = int(os.environ.get("BENCH_REPORT_CHAINS", "50000"))
 TARGET_S = 5.0
 PRE, REFINERY = "DE-BENCH-PRE-1", "DE-BENCH-HYDRO-1"
@@ -35,21 +37,17 @@ INPUT = {
 }
 
 
-def _text(value: Decimal) -> str:
-    return format(value.quantize(Decimal("0.001")), "f")
-
-
 def _stored(o: dict[str, Any], k: int) -> dict[str, Any]:
-    out = {"name": o["name"], "mass_kg": _text(o["mass_kg"] * k), "fate": o["fate"]}
+    out = {"name": o["name"], "mass_kg": text(o["mass_kg"] * k), "fate": o["fate"]}
     for key in ("rd_code", "to_facility"):
         if o.get(key):
             out[key] = o[key]
     if o.get("elements_kg"):
-        out["elements_kg"] = {x: _text(v * k) for x, v in o["elements_kg"].items()}
+        out["elements_kg"] = {x: text(v * k) for x, v in o["elements_kg"].items()}
     if o.get("recovered_elements") is not None:
         out["recovered_elements"] = sorted(o["recovered_elements"])
     if o.get("reagent_kg"):
-        out["reagent_kg"] = _text(o["reagent_kg"] * k)
+        out["reagent_kg"] = text(o["reagent_kg"] * k)
     return out
 
 
@@ -128,10 +126,10 @@ def seed(tmp: Path) -> tuple[Any, uuid.UUID, Path]:
                     "source_lot_id": None,
                     "source_output": None,
                     "input": {
-                        "mass_kg": _text(Decimal(1000 * k)),
-                        "elements_kg": {x: _text(Decimal(v) * k) for x, v in INPUT.items()},
+                        "mass_kg": text(Decimal(1000 * k)),
+                        "elements_kg": {x: text(Decimal(v) * k) for x, v in INPUT.items()},
                         "basis": "passport",
-                        "member_states": {"DE": _text(Decimal(600 * k)), "FR": _text(Decimal(400 * k))},
+                        "member_states": {"DE": text(Decimal(600 * k)), "FR": text(Decimal(400 * k))},
                     },
                     "outputs": pre_out[k],
                     "ledger": ledger_of(pre_out[k]),
@@ -147,7 +145,7 @@ def seed(tmp: Path) -> tuple[Any, uuid.UUID, Path]:
                     "source_lot_id": head_id,
                     "source_output": black["name"],
                     "input": {
-                        "mass_kg": _text(black["mass_kg"] * k),
+                        "mass_kg": text(black["mass_kg"] * k),
                         "elements_kg": {},
                         "basis": "upstream_output",
                         "member_states": {},

@@ -20,7 +20,7 @@ from batteryloop.services import custody_log as log
 from batteryloop.storage.engine import normalize_url
 from batteryloop.storage.migrate import upgrade
 from batteryloop.storage.uow import Store
-from tests.conftest import IN_CI, PG_URL, _pg_reachable
+from tests.conftest import PG_URL, require_postgres
 
 
 def entries(start: int, count: int) -> list[bytes]:
@@ -143,12 +143,7 @@ def test_sizes_and_indexes_out_of_range_are_refused_with_the_field(platform):
 
 @pytest.mark.postgres
 def test_parallel_appenders_on_postgresql_form_one_linear_log():
-    problem = _pg_reachable()
-    if problem:  # as for every PostgreSQL test: required under CI, skipped with the reason elsewhere
-        message = f"PostgreSQL is not reachable ({problem}); start it or set BATTERYLOOP_TEST_POSTGRES_URL"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require_postgres()  # as for every PostgreSQL test: required under CI, skipped with the reason elsewhere
     schema = f"bl_log_{uuid.uuid4().hex[:8]}"
     admin = create_engine(normalize_url(PG_URL))
     with admin.begin() as conn:

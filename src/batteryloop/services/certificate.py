@@ -43,7 +43,8 @@ class CertificateLot:
     mass_kg: Decimal | None = None
 
 
-def _latin(text: str) -> str:
+def latin(text: str) -> str:
+    """``text`` in the core PDF fonts' Latin-1, with ASCII look-alikes for common typographic signs."""
     return text.translate(_ASCII).encode("latin-1", "replace").decode("latin-1")
 
 
@@ -55,13 +56,13 @@ class _Certificate(FPDF):
 
     def line_text(self, text: str, *, size: float = 9, style: str = "", height: float = 5) -> None:
         self.set_font("Helvetica", style, size)
-        self.multi_cell(0, height, _latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, height, latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def field(self, label: str, value: str) -> None:
         self.set_font("Helvetica", "B", 9)
-        self.cell(42, 5.5, _latin(label))
+        self.cell(42, 5.5, latin(label))
         self.set_font("Helvetica", "", 9)
-        self.multi_cell(0, 5.5, _latin(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 5.5, latin(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def render_certificate(result: GradeResult, lot: CertificateLot, *, issued: dt.date, compress: bool = True) -> bytes:
@@ -79,7 +80,7 @@ def render_certificate(result: GradeResult, lot: CertificateLot, *, issued: dt.d
     pdf = _Certificate(format="A4")
     pdf.set_compression(compress)
     pdf.set_creation_date(dt.datetime.combine(issued, dt.time(), tzinfo=dt.UTC))
-    pdf.set_title(_latin(f"Certificate of analysis {lot.lot_id}"))
+    pdf.set_title(latin(f"Certificate of analysis {lot.lot_id}"))
     pdf.set_creator("batteryloop")
     pdf.set_margins(20, 18, 20)
     pdf.add_page()
@@ -98,13 +99,13 @@ def render_certificate(result: GradeResult, lot: CertificateLot, *, issued: dt.d
     pdf.ln(1)
     with pdf.table(col_widths=_WIDTHS, text_align="LEFT", line_height=4.5) as table:
         pdf.set_font("Helvetica", "", 8)
-        table.row([_latin(h) for h in ("Parameter", "Result", "Limit", "Method", "Outcome", "Status")])
+        table.row([latin(h) for h in ("Parameter", "Result", "Limit", "Method", "Outcome", "Status")])
         for c in g.checks:
             p = c.parameter
             value = "-" if c.value is None else f"{format_number(c.value)} {p.unit}"
             name = p.name if p.label == p.name else f"{p.label} ({p.name})"
             cells = (name, value, p.limit_text, c.method or "-", _OUTCOME[c.outcome], p.status)
-            table.row([_latin(text) for text in cells])
+            table.row([latin(text) for text in cells])
     pdf.ln(3)
     for reason in g.reasons:
         pdf.line_text(reason)

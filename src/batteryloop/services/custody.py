@@ -264,8 +264,9 @@ def latest_details(
         .where(CustodyEventItemRow.passport_id.in_(passport_ids), CustodyEventRow.kind == kind.value)
         .order_by(CustodyEventRow.leaf_index)
     ).all()
-    entries = uow.log.entries_at(leaf for _, leaf in rows)
-    return {str(pid): (json.loads(entries[leaf]).get("details") or {}, leaf) for pid, leaf in rows}
+    newest = {str(pid): leaf for pid, leaf in rows}  # ordered by leaf: the last one wins
+    entries = uow.log.entries_at(newest.values())
+    return {pid: (entry_details(entries[leaf]), leaf) for pid, leaf in newest.items()}
 
 
 def entry_details(entry: bytes) -> dict[str, Any]:

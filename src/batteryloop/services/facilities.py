@@ -21,6 +21,7 @@ from batteryloop.domain.recovery import get_targets
 from batteryloop.domain.recovery.accounting import DEFAULT_TOLERANCE
 from batteryloop.domain.recovery.routes import get_routes
 from batteryloop.services import audit
+from batteryloop.services.lot_feed import text
 from batteryloop.storage.access import fellow_member_ids, may_read_owner, readable_owner_ids
 from batteryloop.storage.tables import CustodyEventRow, FacilityRow, LotRow
 from batteryloop.storage.uow import UnitOfWork
@@ -186,17 +187,27 @@ def facility_by_code(uow: UnitOfWork, code: str) -> FacilityRow | None:
     return uow.session.scalar(select(FacilityRow).where(FacilityRow.code == code))
 
 
+def processed_lots(uow: UnitOfWork, facility_ids: list[uuid.UUID], year: int) -> dict[uuid.UUID, list[LotRow]]:
+    """The lots processed at each of the facilities in calendar ``year`` (one query; no access check)."""
+    found: dict[uuid.UUID, list[LotRow]] = {facility_id: [] for facility_id in facility_ids}
+    stmt = select(LotRow).where(
+        LotRow.facility_id.in_(facility_ids), LotRow.status == "processed", extract("year", LotRow.processed_on) == year
+    )
+    for lot in uow.session.scalars(stmt):
+        found[lot.facility_id].append(lot)
+    return found
+
+
+def derived_kg(output: dict[str, Any]) -> Decimal:
+    """A stored output's input-derived mass: its mass less what added reagents put in it."""
+    return Decimal(output["mass_kg"]) - Decimal(output.get("reagent_kg", "0"))
+
+
 def facility_balance(uow: UnitOfWork, actor: Actor, facility_id: uuid.UUID, year: int) -> dict[str, Any]:
     """The facility-year mass balance over its processed lots: mass and each element in, out (input-derived),
     counted as recycled, and the residual (unaccounted) with its share of the input, against the tolerance."""
     facility = readable_facility(uow, actor, facility_id)
-    lots = uow.session.scalars(
-        select(LotRow).where(
-            LotRow.facility_id == facility.id,
-            LotRow.status == "processed",
-            extract("year", LotRow.processed_on) == year,
-        )
-    ).all()
+    lots = processed_lots(uow, [facility.id], year)[facility.id]
     counting = get_targets().counting_fates
     zero = Decimal(0)
     rows: dict[str, dict[str, Decimal]] = {"mass": {"in": zero, "out": zero, "counted": zero}}
@@ -205,7 +216,7 @@ def facility_balance(uow: UnitOfWork, actor: Actor, facility_id: uuid.UUID, year
         for symbol, kg in lot.input["elements_kg"].items():
             rows.setdefault(symbol, {"in": zero, "out": zero, "counted": zero})["in"] += Decimal(kg)
         for o in lot.outputs or []:
-            derived = Decimal(o["mass_kg"]) - Decimal(o.get("reagent_kg", "0"))
+            derived = derived_kg(o)
             rows["mass"]["out"] += derived
             rows["mass"]["counted"] += derived if o["fate"] in counting else zero
             for symbol, kg in (o.get("elements_kg") or {}).items():
@@ -219,10 +230,10 @@ def facility_balance(uow: UnitOfWork, actor: Actor, facility_id: uuid.UUID, year
         lines.append(
             {
                 "subject": name,
-                "input_kg": _kg(r["in"]),
-                "output_kg": _kg(r["out"]),
-                "counted_kg": _kg(r["counted"]),
-                "residual_kg": _kg(residual),
+                "input_kg": text(r["in"]),
+                "output_kg": text(r["out"]),
+                "counted_kg": text(r["counted"]),
+                "residual_kg": text(residual),
                 "residual_share": None if share is None else float(share),
                 "within_tolerance": share is None or share >= -DEFAULT_TOLERANCE,
             }
@@ -234,7 +245,3 @@ def facility_balance(uow: UnitOfWork, actor: Actor, facility_id: uuid.UUID, year
         "tolerance": float(DEFAULT_TOLERANCE),
         "balance": lines,
     }
-
-
-def _kg(value: Decimal) -> str:
-    return format(value.quantize(Decimal("0.001")), "f")

@@ -4,7 +4,7 @@ A recycler or dismantler sends an elemental assay (black mass or cathode scrapin
 pack; the chemistry is identified with :mod:`batteryloop.domain.identify` and checked against the chemistry the
 passport declares. With ``record_at_site`` the result goes into the custody log as a ``sorted`` event carrying the
 identified chemistry, the declared one and the method, so the lot a pack is put in follows what it is, not what its
-label says; triage then decides on the identified chemistry (see :func:`identified_chemistry`).
+label says; triage and lot sorting then use the identified chemistry (:func:`identified_chemistry` reads it back).
 """
 
 from __future__ import annotations

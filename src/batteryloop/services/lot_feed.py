@@ -10,7 +10,7 @@ come from the passports' materials (#33), mapped to elements by CAS number or na
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Final
 
@@ -21,6 +21,7 @@ from batteryloop.domain.chemistry import get_chemistry
 from batteryloop.domain.errors import InvalidInputError
 from batteryloop.domain.health.triage import DISCHARGED_SOC
 from batteryloop.domain.passport.problems import PassportValidationError, Problem
+from batteryloop.domain.recovery.routedata import SYMBOL
 from batteryloop.domain.recovery.routes import check_sorting
 from batteryloop.domain.transport import ClassificationInputError
 from batteryloop.services import custody
@@ -93,8 +94,8 @@ def _element(material: dict[str, Any]) -> str | None:
     return NAME_ELEMENTS.get(name.strip().lower()) if isinstance(name, str) else None
 
 
-def _member_state(uow: UnitOfWork, actor: Actor, passport_id: str) -> str | None:
-    for _leaf, kind, _org, entry, _c, _s in uow.custody.timeline(actor, passport_id):
+def _member_state(timeline: Sequence[tuple[Any, ...]]) -> str | None:
+    for _leaf, kind, _org, entry, _c, _s in timeline:
         if kind == "collected":
             site = custody.entry_site(entry)
             prefix = site[:2] if site else None
@@ -102,10 +103,10 @@ def _member_state(uow: UnitOfWork, actor: Actor, passport_id: str) -> str | None
     return None
 
 
-def _log_facts(uow: UnitOfWork, actor: Actor, passport_id: str) -> tuple[bool, bool, str | None]:
+def _log_facts(timeline: Sequence[tuple[Any, ...]]) -> tuple[bool, bool, str | None]:
     """(damaged, discharged since, chemistry identified on site) from the custody events the caller may read."""
     damaged, discharged, identified = False, False, None
-    for _leaf, kind, _org, entry, _c, _s in uow.custody.timeline(actor, passport_id):
+    for _leaf, kind, _org, entry, _c, _s in timeline:
         details = custody.entry_details(entry)
         if kind == "sorted" and details.get("chemistry") and details.get("method") == "assay":
             identified = str(details["chemistry"])
@@ -137,11 +138,13 @@ def pack_feed(
     sorting_feed: list[dict[str, Any]] = []
     relabelled: list[str] = []
     estimated = []
+    seen: set[str] = set()
     for n, pid in enumerate(items):
         where = f"items[{n}]"
-        if not isinstance(pid, str) or pid in items[:n]:
+        if not isinstance(pid, str) or pid in seen:
             problems.append(Problem(field=where, reason="a passport id, each pack once"))
             continue
+        seen.add(pid)
         state = states.get(pid)
         if state is not None and state[0].site == facility.code and state[0].phase.value != "at_site":
             problems.append(Problem(field=where, reason=f"{pid} is {custody.where(state[0])} already"))
@@ -156,12 +159,13 @@ def pack_feed(
             problems.append(Problem(field=where, reason=f"{pid} is in another lot already"))
             continue
         view = passport_service.read_passport(uow, actor, pid)
+        timeline = uow.custody.timeline(actor, pid)  # read once: discharge, identification, place of collection
         attrs = view.attributes
         pack_kg = attrs.get("battery_mass_kg")
         if not isinstance(pack_kg, int | float) or pack_kg <= 0:
             problems.append(Problem(field=where, reason=f"{pid}: the passport gives no battery mass you may read"))
             continue
-        damaged, discharged, identified = _log_facts(uow, actor, pid)
+        damaged, discharged, identified = _log_facts(timeline)
         chemistry = identified or view.chemistry  # a pack is sorted by what it is, not by its label
         if identified and identified != view.chemistry:
             relabelled.append(f"{pid}: passport {view.chemistry}, assay {identified}")
@@ -196,7 +200,7 @@ def pack_feed(
             symbol = _element(m) if isinstance(m, dict) else None
             if symbol and isinstance(m.get("mass_kg"), int | float):
                 elements[symbol] = elements.get(symbol, Decimal(0)) + dec(m["mass_kg"])
-        ms = _member_state(uow, actor, pid)
+        ms = _member_state(timeline)
         by_state[ms or "unknown"] = by_state.get(ms or "unknown", Decimal(0)) + kg
         rows.append({"passport_id": pid, "mass_kg": text(kg), "member_state": ms, "chemistry": chemistry})
     if len(groups) > 1:
@@ -231,7 +235,7 @@ def assay_elements(mass: Decimal, assay: object) -> dict[str, str]:
         raise InvalidInputError('an assay is {symbol: wt %}, e.g. {"Li": 3.1, "Ni": 20.4}', field="assay")
     out, total = {}, Decimal(0)
     for symbol, pct in assay.items():
-        if not isinstance(symbol, str) or not re.match(r"^[A-Z][a-z]?$", symbol):
+        if not isinstance(symbol, str) or not SYMBOL.match(symbol):
             raise InvalidInputError("an element symbol (Li, Ni, Co, ...)", field=f"assay.{symbol}")
         if isinstance(pct, bool) or not isinstance(pct, int | float) or not 0 <= pct <= 100:
             raise InvalidInputError(f"wt % of {symbol} must be a number from 0 to 100", field=f"assay.{symbol}")

@@ -251,10 +251,12 @@ def record_outputs(
         raise InvalidInputError("a lot cannot be processed in the future", field="processed_on")
     if not isinstance(outputs, list) or not outputs:
         raise InvalidInputError("a list of the lot's output fractions", field="outputs")
+    upstream = _upstream(uow, lot)
+    partners = set(uow.session.scalars(fellow_member_ids(facility.operator_org_id)))
     for n, o in enumerate(outputs):
         _check_grams(o, f"outputs[{n}]")
         if isinstance(o, dict) and o.get("to_facility") is not None:
-            _check_destination(uow, facility, o["to_facility"], f"outputs[{n}].to_facility", _upstream(uow, lot))
+            _check_destination(uow, facility, o["to_facility"], f"outputs[{n}].to_facility", upstream, partners)
         if isinstance(o, dict) and o.get("facility") not in (None, facility.code):
             raise InvalidInputError(
                 f"a lot's outputs are its facility's ({facility.code}); the next facility records its own lot",
@@ -330,7 +332,12 @@ def _upstream(uow: UnitOfWork, lot: LotRow) -> set[uuid.UUID]:
 
 
 def _check_destination(
-    uow: UnitOfWork, facility: FacilityRow, code: object, field: str, upstream: set[uuid.UUID]
+    uow: UnitOfWork,
+    facility: FacilityRow,
+    code: object,
+    field: str,
+    upstream: set[uuid.UUID],
+    partners: set[uuid.UUID],
 ) -> None:
     """An intermediate goes on down the chain to another registered facility, of the same operator or a
     consortium partner -- not back to a facility the chain came through."""
@@ -346,7 +353,6 @@ def _check_destination(
         )
     if target.id in upstream:
         raise InvalidInputError(f"{code} is upstream in this lot's chain: a chain must not loop", field=field)
-    partners = set(uow.session.scalars(fellow_member_ids(facility.operator_org_id)))
     if target.operator_org_id != facility.operator_org_id and target.operator_org_id not in partners:
         raise InvalidInputError(
             f"{code} is not operated by a consortium partner of {facility.code}'s operator", field=field
@@ -410,14 +416,20 @@ def _stored_output(o: Any) -> dict[str, Any]:
     return stored
 
 
-def lot_view(uow: UnitOfWork, lot: LotRow) -> dict[str, Any]:
-    """A lot as JSON."""
+def _items_of(uow: UnitOfWork, lot_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """The passport ids in each lot, in order (one query for all the lots)."""
+    found: dict[uuid.UUID, list[str]] = {lot_id: [] for lot_id in lot_ids}
+    rows = select(LotItemRow.lot_id, LotItemRow.passport_id).where(LotItemRow.lot_id.in_(lot_ids))
+    for lot_id, pid in uow.session.execute(rows.order_by(LotItemRow.lot_id, LotItemRow.passport_id)):
+        found[lot_id].append(pid)
+    return found
+
+
+def lot_view(uow: UnitOfWork, lot: LotRow, items: list[str] | None = None) -> dict[str, Any]:
+    """A lot as JSON (``items``: its passport ids when the caller read them already)."""
     facility = uow.session.get(FacilityRow, lot.facility_id)
-    items = list(
-        uow.session.scalars(
-            select(LotItemRow.passport_id).where(LotItemRow.lot_id == lot.id).order_by(LotItemRow.passport_id)
-        )
-    )
+    if items is None:
+        items = _items_of(uow, [lot.id])[lot.id]
     return {
         "id": str(lot.id),
         "code": lot.code,
@@ -466,4 +478,5 @@ def list_lots(uow: UnitOfWork, actor: Actor, *, facility_id: uuid.UUID | None = 
                 sent = {o.get("to_facility") for o in lot.outputs or [] if o.get("fate") == "intermediate"}
                 if lot.id not in seen and sent & mine:
                     found.append(lot)
-    return [lot_view(uow, lot) for lot in found]
+    items = _items_of(uow, [lot.id for lot in found])
+    return [lot_view(uow, lot, items[lot.id]) for lot in found]

@@ -71,7 +71,11 @@ def _outputs(uow: UnitOfWork, head: LotRow) -> tuple[list[dict[str, Any]], list[
 
 def head_lot(uow: UnitOfWork, actor: Actor, lot_id: uuid.UUID) -> LotRow:
     """The head of the chain ``lot_id`` belongs to (itself when the packs entered it)."""
-    lot = readable_lot(uow, actor, lot_id)
+    return head_of(uow, actor, readable_lot(uow, actor, lot_id))
+
+
+def head_of(uow: UnitOfWork, actor: Actor, lot: LotRow) -> LotRow:
+    """The head of the chain of a lot the caller may read."""
     seen = {lot.id}
     while lot.source_lot_id is not None:
         lot = readable_lot(uow, actor, lot.source_lot_id)
@@ -97,11 +101,8 @@ def account(uow: UnitOfWork, head: LotRow, options: dict[str, Any] | None = None
     return Chain(head, lot, compute_recovery(lot), tuple(followed), tuple(pending))
 
 
-def chain_recovery(
-    uow: UnitOfWork, actor: Actor, lot_id: uuid.UUID, options: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """The calculator's output for the chain of ``lot_id``, with the lots followed and what is pending."""
-    chain = account(uow, head_lot(uow, actor, lot_id), options)
+def chain_view(uow: UnitOfWork, chain: Chain) -> dict[str, Any]:
+    """The calculator's output for an accounted chain, with the lots followed and what is pending."""
     return {
         "lot": {"id": str(chain.head.id), "code": chain.head.code},
         "chain": [
@@ -109,3 +110,10 @@ def chain_recovery(
         ],
         "pending": list(chain.pending),
     } | recovery_as_dict(chain.lot, chain.result)
+
+
+def chain_recovery(
+    uow: UnitOfWork, actor: Actor, lot_id: uuid.UUID, options: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The calculator's output for the chain of ``lot_id``, with the lots followed and what is pending."""
+    return chain_view(uow, account(uow, head_lot(uow, actor, lot_id), options))

@@ -78,6 +78,7 @@ class _Gathered:
     """The year's head lots, their chains as the batched path's arrays, fraction totals per chain, pending notes."""
 
     heads: list[Any]
+    member_states: list[dict[str, int]]  # each head lot's input mass [mg] per Member State of collection
     batch: LotBatch
     fractions: list[dict[tuple[str, str, str, str], int]]
     pending: list[str]
@@ -96,13 +97,15 @@ def _gather(uow: UnitOfWork, recycler_org_id: uuid.UUID, heads: Sequence[Any]) -
     width = len(RECOVERY_ELEMENTS)
     input_mg = np.zeros(n, dtype=np.int64)
     elements_mg = np.zeros((n, width), dtype=np.int64)
-    sums = np.zeros((n, 4), dtype=np.int64)  # counted, final, then per-element sums below
+    sums = np.zeros((n, 2), dtype=np.int64)  # counted and final mass
     el_counted = np.zeros((n, width), dtype=np.int64)
     el_final = np.zeros((n, width), dtype=np.int64)
     fractions: list[dict[tuple[str, str, str, str], int]] = []
     pending: list[str] = []
+    member_states: list[dict[str, int]] = []
     for i, head in enumerate(heads):
         head_input = _doc(head.input)
+        member_states.append({state: mg(kg) for state, kg in (head_input.get("member_states") or {}).items()})
         input_mg[i] = mg(head_input["mass_kg"])
         given = head_input["elements_kg"]
         elements_mg[i] = [mg(given[x]) if x in given else 0 for x in RECOVERY_ELEMENTS]
@@ -138,7 +141,7 @@ def _gather(uow: UnitOfWork, recycler_org_id: uuid.UUID, heads: Sequence[Any]) -
         out_elements_mg=np.concatenate([el_counted, el_final - el_counted]),
         out_recovers=np.ones((2 * n, width), dtype=bool),
     )
-    return _Gathered(list(heads), batch, fractions, pending)
+    return _Gathered(list(heads), member_states, batch, fractions, pending)
 
 
 def annual_report(uow: UnitOfWork, actor: Actor, recycler_org_id: uuid.UUID, year: int) -> dict[str, Any]:
@@ -179,7 +182,7 @@ def annual_report(uow: UnitOfWork, actor: Actor, recycler_org_id: uuid.UUID, yea
         states: dict[str, int] = {}
         counted_by_state: dict[str, Decimal] = {}
         for i in np.flatnonzero(mask).tolist():
-            shares = {state: mg(kg) for state, kg in (_doc(heads[i].input).get("member_states") or {}).items()}
+            shares = got.member_states[i]
             whole = sum(shares.values())
             for state, amount in shares.items():
                 states[state] = states.get(state, 0) + amount

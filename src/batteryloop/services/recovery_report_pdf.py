@@ -9,11 +9,10 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from batteryloop.services.certificate import latin
+from batteryloop.services.recovery_report import report_csv
+
 ELEMENT_NAMES = {"Co": "cobalt", "Cu": "copper", "Pb": "lead", "Li": "lithium", "Ni": "nickel"}
-
-
-def _latin(text: str) -> str:
-    return text.replace("–", "-").replace("≥", ">=").encode("latin-1", "replace").decode("latin-1")
 
 
 class _Report(FPDF):
@@ -25,16 +24,16 @@ class _Report(FPDF):
     def heading(self, text: str) -> None:
         self.ln(2)
         self.set_font("Helvetica", "B", 11)
-        self.multi_cell(0, 6, _latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 6, latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def para(self, text: str, size: float = 9) -> None:
         self.set_font("Helvetica", "", size)
-        self.multi_cell(0, 5, _latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 5, latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def row(self, cells: Sequence[str], widths: Sequence[float], *, bold: bool = False) -> None:
         self.set_font("Helvetica", "B" if bold else "", 8)
         for text, width in zip(cells, widths, strict=True):
-            self.cell(width, 5.5, _latin(text)[:60], border=1)
+            self.cell(width, 5.5, latin(text)[:60], border=1)
         self.ln(5.5)
 
 
@@ -55,7 +54,7 @@ def report_pdf(report: dict[str, Any], *, compress: bool = True) -> bytes:
     pdf.cell(
         0,
         8,
-        _latin(f"Recycling efficiency and recovery of materials {report['year']}"),
+        latin(f"Recycling efficiency and recovery of materials {report['year']}"),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
@@ -122,3 +121,11 @@ def report_pdf(report: dict[str, Any], *, compress: bool = True) -> bytes:
     for p in report["pending"]:
         pdf.para(f"Pending: {p}")
     return bytes(pdf.output())
+
+
+def report_file(report: dict[str, Any], fmt: str) -> tuple[bytes, str, str]:
+    """The report as a download: ``(content, media type, file name)`` for ``fmt`` ``csv`` or ``pdf``."""
+    name = f"recovery-report-{report['year']}.{fmt}"
+    if fmt == "csv":
+        return report_csv(report).encode(), "text/csv", name
+    return report_pdf(report), "application/pdf", name

@@ -50,7 +50,7 @@ def recycling_batch(uow: UnitOfWork, actor: Actor, lot_id: uuid.UUID) -> dict[st
     derived = [Decimal(o["mass_kg"]) - Decimal(o.get("reagent_kg", "0")) for o in outputs]
     mass_in = Decimal(lot.input["mass_kg"])
     out = sum((d for o, d in zip(outputs, derived, strict=True) if o["fate"] != "loss"), Decimal(0))
-    codes = [o.get("rd_code") for o in outputs if o["fate"] == "recycled" and o.get("rd_code")]
+    codes = [str(o["rd_code"]) for o in outputs if o["fate"] == "recycled" and o.get("rd_code")]
     end = datetime.combine(lot.processed_on, time(), tzinfo=lot.created_at.tzinfo)
     site = {"BPNS": None, "siteCode": facility.code if facility else None, "organizationId": str(lot.operator_org_id)}
     return {
@@ -59,7 +59,7 @@ def recycling_batch(uow: UnitOfWork, actor: Actor, lot_id: uuid.UUID) -> dict[st
         "operator": {"transferId": str(lot.id), **site},
         "receiver": {"actorNumber": str(lot.operator_org_id), "actorRole": role, **site},
         "processInformation": {
-            "treatmentProcedure": max(set(codes), key=codes.count) if codes else None,
+            "treatmentProcedure": max(sorted(set(codes)), key=codes.count) if codes else None,
             "mechanicalRecycling": kind == "pretreatment",
             "chemicalRecycling": kind in ("hydrometallurgy", "pyrometallurgy", "direct"),
             "processType": process_type,

@@ -13,7 +13,6 @@ record next.
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -106,7 +105,7 @@ class _Log:
 def _readable_log(uow: UnitOfWork, actor: Actor, passport_id: str) -> _Log:
     condition, incidents, critical, identified, decided = None, [], None, None, None
     for leaf, kind, _org, entry, _commercial, _salt in uow.custody.timeline(actor, passport_id):
-        details = json.loads(entry).get("details") or {}
+        details = custody.entry_details(entry)
         if kind == "condition_measured" and details.get("condition"):
             condition = (str(details["condition"]), leaf)
         elif kind == "incident":

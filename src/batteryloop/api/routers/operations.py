@@ -14,7 +14,7 @@ from batteryloop.api.schemas.common import PROBLEM_RESPONSES
 from batteryloop.domain.recovery import MassBalanceError
 from batteryloop.services import facilities, lots, product_grades, recovery_chain, recovery_report
 from batteryloop.services import recycling_batch as batches
-from batteryloop.services.recovery_report_pdf import report_pdf
+from batteryloop.services.recovery_report_pdf import report_file
 
 router = APIRouter(tags=["recycling operations"], responses=PROBLEM_RESPONSES)
 
@@ -125,18 +125,10 @@ async def annual_report(
     """The annual recycling-efficiency and material-recovery report of a first recycler (sections of Delegated
     Regulation (EU) 2025/606, broken down by Member State of collection), as JSON, CSV or PDF."""
     report = await call.read(lambda uow, actor: recovery_report.annual_report(uow, actor, recycler_org_id, year))
-    name = f"recovery-report-{year}"
-    if format == "csv":
+    if format in ("csv", "pdf"):
+        content, media_type, name = report_file(report, format)
         return Response(
-            recovery_report.report_csv(report),
-            media_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    if format == "pdf":
-        return Response(
-            report_pdf(report),
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+            content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
         )
     return report
 

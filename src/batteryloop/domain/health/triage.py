@@ -65,10 +65,10 @@ NEGATIVE_EVENT_KINDS: Final = (
     "other",
 )
 MAX_STATE_OF_HEALTH: Final = Decimal("1.10")
+"""A state of health above 110 % is refused (as for remaining capacity in :mod:`~batteryloop.domain.health.soh`)."""
 #: a damaged pack counts as safely discharged at or below this state of charge (platform choice [U]: near-empty
 #: cells hold too little energy for a thermal runaway to propagate; lots refuse damaged packs not discharged)
 DISCHARGED_SOC: Final = Decimal("0.05")
-"""A state of health above 110 % is refused (as for remaining capacity in :mod:`~batteryloop.domain.health.soh`)."""
 
 _CONDITION_ALIASES: Final = MappingProxyType(
     {"damaged": "damaged_stable", "critical": "critically_damaged", "not_assessed": "unknown", "undiagnosed": "unknown"}

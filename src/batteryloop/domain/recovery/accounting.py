@@ -21,13 +21,13 @@ All arithmetic is :class:`~decimal.Decimal`; rates are compared unrounded and in
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
+from batteryloop.domain.recovery.routedata import SYMBOL
 from batteryloop.domain.recovery.targets import (
     BATTERY_GROUPS,
     EFFECTIVE_RULES,
@@ -44,12 +44,9 @@ from batteryloop.domain.transport.errors import (
 
 ZERO: Final = Decimal(0)
 DEFAULT_TOLERANCE: Final = Decimal("0.005")
-_SYMBOL: Final = re.compile(r"^[A-Z][a-z]?$")
-FIRST: Final = ""
+FIRST: Final = ""  # the first recycler's facility when outputs name none
 MAX_NAME: Final = 200
-MAX_MASS: Final = Decimal(
-    100_000_000
-)  # 100,000 t: more is a unit error, not a lot  # the first recycler's facility when outputs name none
+MAX_MASS: Final = Decimal(100_000_000)  # 100,000 t: more is a unit error, not a lot
 
 
 class MassBalanceError(ClassificationInputError):
@@ -158,7 +155,7 @@ def _elements(raw: object, where: str, p: Problems) -> dict[str, Decimal] | None
         return None
     out = {}
     for symbol, value in raw.items():
-        if not isinstance(symbol, str) or not _SYMBOL.match(symbol):
+        if not isinstance(symbol, str) or not SYMBOL.match(symbol):
             p.add(f"{where}.{symbol}", "is not an element symbol (one capital letter, optionally one small: Li, Co)")
             continue
         number = check_decimal(value, f"{where}.{symbol}", p, unit="kg", what=f"mass of {symbol}", allow_zero=True)
@@ -191,7 +188,7 @@ def _options(raw: object, p: Problems) -> Options:
     for name in sorted(set(raw) - known):
         p.add(f"options.{name}", f"unknown option; known: {', '.join(sorted(known))}")
     substances = raw.get("excluded_substances") or []
-    if not isinstance(substances, list) or not all(isinstance(s, str) and _SYMBOL.match(s) for s in substances):
+    if not isinstance(substances, list) or not all(isinstance(s, str) and SYMBOL.match(s) for s in substances):
         p.add("options.excluded_substances", 'must be a list of element symbols, e.g. ["C", "P"]')
         substances = []
     if set(substances) & set(RECOVERY_ELEMENTS):
@@ -271,7 +268,7 @@ def _output(raw: object, i: int, p: Problems) -> Output | None:
     elements = _elements(raw.get("elements_kg"), f"{where}.elements_kg", p)
     recovered = raw.get("recovered_elements")
     if recovered is not None and (
-        not isinstance(recovered, list) or not all(isinstance(s, str) and _SYMBOL.match(s) for s in recovered)
+        not isinstance(recovered, list) or not all(isinstance(s, str) and SYMBOL.match(s) for s in recovered)
     ):
         p.add(f"{where}.recovered_elements", 'must be a list of element symbols, e.g. ["Co", "Ni"]')
         recovered = None

@@ -353,24 +353,6 @@ def _split(
     return outputs
 
 
-def calculate_route_inputs(
-    route: str | Route, input_mass_kg: Decimal, input_elements_kg: Mapping[str, Decimal]
-) -> dict[str, dict[str, Decimal]]:
-    """Reagents [kg] and energy [MJ, water gal] of ``route`` for an input, from the EverBatt default formulas.
-
-    Returns:
-        ``{"reagents_kg": {name: kg}, "energy": {carrier_unit: amount}}``, rounded half-up to the gram / 0.001.
-    """
-    r = resolve_route(route)
-    assert r is not None
-    elements = {("C" if k == GRAPHITE_KEY else k): Decimal(str(v)) for k, v in input_elements_kg.items()}
-    mass = Decimal(str(input_mass_kg))
-    return {
-        "reagents_kg": {n: q.amount(mass, elements).quantize(GRAM, ROUND_HALF_UP) for n, q in r.reagents.items()},
-        "energy": {n: q.amount(mass, elements).quantize(GRAM, ROUND_HALF_UP) for n, q in r.energy.items()},
-    }
-
-
 __all__ = [
     "CONDITIONS",
     "FORMS",
@@ -378,7 +360,6 @@ __all__ = [
     "Route",
     "RouteData",
     "SortingCheck",
-    "calculate_route_inputs",
     "check_sorting",
     "elements_for_route",
     "expected_outputs",

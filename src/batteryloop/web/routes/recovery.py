@@ -24,9 +24,11 @@ from starlette.responses import Response
 from batteryloop.domain.errors import DomainError, NotFoundError
 from batteryloop.domain.organization import DataCategory
 from batteryloop.domain.transport import ClassificationInputError
+from batteryloop.services import facilities as facility_service
 from batteryloop.services import lots as lot_service
 from batteryloop.services import product_grades, recovery_chain, recovery_report
-from batteryloop.services.recovery_report_pdf import ELEMENT_NAMES, report_pdf
+from batteryloop.services.facilities import derived_kg
+from batteryloop.services.recovery_report_pdf import ELEMENT_NAMES, report_file
 from batteryloop.storage.access import readable_owner_ids
 from batteryloop.storage.tables import FacilityRow, LotRow, OrganizationRow
 from batteryloop.storage.uow import UnitOfWork
@@ -119,38 +121,34 @@ def _latest_year(uow: UnitOfWork) -> int | None:
     return int(year) if year is not None else None
 
 
-def facility_sankey(uow: UnitOfWork, facility: FacilityRow, year: int) -> Sankey:
+def _output_node(key: str, output: dict[str, Any], column: int) -> Node:
+    return Node(key, f"{output['name']} ({FATE_LABELS.get(output['fate'], output['fate'])})", column, output["fate"])
+
+
+def facility_sankey(facility: FacilityRow, lots: Sequence[LotRow]) -> Sankey:
     """A facility's mass flows of a year: the lots' feed by chemistry or source, into the facility, out by output."""
-    lots = uow.session.scalars(
-        select(LotRow).where(
-            LotRow.facility_id == facility.id,
-            LotRow.status == "processed",
-            extract("year", LotRow.processed_on) == year,
-        )
-    ).all()
     nodes: dict[str, Node] = {"facility": Node("facility", facility.code, 1, "facility")}
-    links: list[Link] = []
+    merged: dict[tuple[str, str, str], float] = {}
+
+    def flow(source: str, target: str, kind: str, value: Decimal) -> None:
+        merged[(source, target, kind)] = merged.get((source, target, kind), 0.0) + float(value)
+
     for lot in lots:
         feed = f"in:{lot.chemistry or 'feed'}:{'upstream' if lot.source_lot_id else 'packs'}"
         label = f"{lot.chemistry or 'feed'} {'black mass' if lot.source_lot_id else 'packs'}"
         nodes.setdefault(feed, Node(feed, label, 0, "input"))
-        links.append(Link(feed, "facility", float(Decimal(lot.input["mass_kg"]))))
+        mass_in = Decimal(lot.input["mass_kg"])
+        flow(feed, "facility", "flow", mass_in)
+        out = Decimal(0)
         for o in lot.outputs or []:
             key = f"out:{o['name']}"
-            nodes.setdefault(key, Node(key, f"{o['name']} ({FATE_LABELS.get(o['fate'], o['fate'])})", 2, o["fate"]))
-            derived = Decimal(o["mass_kg"]) - Decimal(o.get("reagent_kg", "0"))
-            links.append(Link("facility", key, float(derived), o["fate"]))
-        residual = Decimal(lot.input["mass_kg"]) - sum(
-            (Decimal(o["mass_kg"]) - Decimal(o.get("reagent_kg", "0")) for o in lot.outputs or []), Decimal(0)
-        )
-        if residual > 0:
+            nodes.setdefault(key, _output_node(key, o, 2))
+            derived = derived_kg(o)
+            out += derived
+            flow("facility", key, o["fate"], derived)
+        if mass_in > out:
             nodes.setdefault("out:unaccounted", Node("out:unaccounted", "unaccounted (residual)", 2, "loss"))
-            links.append(Link("facility", "out:unaccounted", float(residual), "loss"))
-    merged: dict[tuple[str, str, str], float] = {}
-    for link in links:
-        merged[(link.source, link.target, link.kind)] = (
-            merged.get((link.source, link.target, link.kind), 0.0) + link.value
-        )
+            flow("facility", "out:unaccounted", "loss", mass_in - out)
     return layout(list(nodes.values()), [Link(s, t, v, k) for (s, t, k), v in merged.items()], height=260)
 
 
@@ -161,8 +159,9 @@ def chain_sankey(uow: UnitOfWork, chain: recovery_chain.Chain) -> Sankey:
         facility = uow.session.get(FacilityRow, lot.facility_id)
         codes[lot.id] = facility.code if facility else "?"
     depth = {chain.lots[0].id: 1}
-    for lot in chain.lots[1:]:
-        depth[lot.id] = depth.get(lot.source_lot_id, 1) + 1 if lot.source_lot_id else 1
+    for lot in chain.lots[1:]:  # every lot after the head is fed by a lot before it
+        depth[lot.id] = depth[lot.source_lot_id] + 1  # type: ignore[index]
+    fed_by = {(x.source_lot_id, x.source_output): x for x in chain.lots[1:]}
     last = max(depth.values()) + 1  # every final output in the right-hand column
     nodes = {"input": Node("input", f"lot {chain.head.code}", 0, "input")}
     links = []
@@ -172,13 +171,13 @@ def chain_sankey(uow: UnitOfWork, chain: recovery_chain.Chain) -> Sankey:
         if lot.source_lot_id is None:
             links.append(Link("input", fac, float(Decimal(lot.input["mass_kg"]))))
         for o in lot.outputs or []:
-            derived = float(Decimal(o["mass_kg"]) - Decimal(o.get("reagent_kg", "0")))
-            fed = next((x for x in chain.lots if x.source_lot_id == lot.id and x.source_output == o["name"]), None)
+            derived = float(derived_kg(o))
+            fed = fed_by.get((lot.id, o["name"]))
             if fed is not None:
                 links.append(Link(fac, f"fac:{fed.id}", derived, "intermediate"))
                 continue
             key = f"out:{lot.id}:{o['name']}"
-            nodes[key] = Node(key, f"{o['name']} ({FATE_LABELS.get(o['fate'], o['fate'])})", last, o["fate"])
+            nodes[key] = _output_node(key, o, last)
             links.append(Link(fac, key, derived, o["fate"]))
     return layout(list(nodes.values()), links, height=420)
 
@@ -196,7 +195,8 @@ def recovery_page(request: Request, viewer: CurrentViewer, uow: PageUow, year: Y
     visible = lot_service.list_lots(uow, viewer.actor)
     facility_ids = {uuid.UUID(lot["facility_id"]) for lot in visible}
     facilities = [f for f in (uow.session.get(FacilityRow, fid) for fid in facility_ids) if f is not None]
-    flows = [(f, facility_sankey(uow, f, chosen)) for f in sorted(facilities, key=lambda f: f.code)]
+    processed = facility_service.processed_lots(uow, [f.id for f in facilities], chosen)
+    flows = [(f, facility_sankey(f, processed[f.id])) for f in sorted(facilities, key=lambda f: f.code)]
     years = sorted({int(lot["processed_on"][:4]) for lot in visible if lot["processed_on"]} | {chosen})
     return render(
         request,
@@ -215,8 +215,9 @@ def recovery_page(request: Request, viewer: CurrentViewer, uow: PageUow, year: Y
 def lot_page(request: Request, lot_id: str, viewer: CurrentViewer, uow: PageUow) -> Response:
     not_found = PageError(404, "No lot with this id is yours or shared with your organisation.", title="Lot not found")
     try:
-        head = recovery_chain.head_lot(uow, viewer.actor, uuid.UUID(lot_id))
-        lot = lot_service.lot_view(uow, lot_service.readable_lot(uow, viewer.actor, uuid.UUID(lot_id)))
+        row = lot_service.readable_lot(uow, viewer.actor, uuid.UUID(lot_id))
+        head = recovery_chain.head_of(uow, viewer.actor, row)
+        lot = lot_service.lot_view(uow, row)
     except (ValueError, NotFoundError):
         raise not_found from None
     chain = result = sankey = None
@@ -225,7 +226,7 @@ def lot_page(request: Request, lot_id: str, viewer: CurrentViewer, uow: PageUow)
         try:
             chain = recovery_chain.account(uow, head)
             sankey = chain_sankey(uow, chain)
-            result = recovery_chain.chain_recovery(uow, viewer.actor, head.id)
+            result = recovery_chain.chain_view(uow, chain)
         except ClassificationInputError as exc:
             error = "; ".join(f"{p.field}: {p.reason}" for p in exc.problems)
         except DomainError as exc:
@@ -264,12 +265,8 @@ def report_download(
         report = recovery_report.annual_report(uow, viewer.actor, uuid.UUID(recycler_org_id), year)
     except (ValueError, NotFoundError):
         raise PageError(404, "No recycler with this id whose lots you may read.", title="Report not found") from None
-    name = f'attachment; filename="recovery-report-{year}.{fmt}"'
-    if fmt == "csv":
-        return Response(
-            recovery_report.report_csv(report), media_type="text/csv", headers={"Content-Disposition": name}
-        )
-    return Response(report_pdf(report), media_type="application/pdf", headers={"Content-Disposition": name})
+    content, media_type, name = report_file(report, fmt)
+    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @pages.get("/recovery/lots/{lot_id}/outputs/{index}/certificate.pdf", name="web.recovery_certificate")
