@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -62,3 +64,22 @@ def operator_uow(platform: Platform | None = None) -> Iterator[UnitOfWork]:
             uow.commit()
     finally:
         platform.dispose()
+
+
+def read_text(path: str, what: str) -> str:
+    """The UTF-8 text of a file, or of stdin for ``-``; exits 2 with one line naming ``what`` when it cannot."""
+    try:
+        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        fail(f"{what}: cannot read {path}: {exc.strerror or exc}", 2)
+    except UnicodeDecodeError:
+        fail(f"{what}: {path} is not UTF-8 text", 2)
+
+
+def read_json(path: str, what: str = "input") -> object:
+    """The JSON document of a file or stdin; exits 2 with one line when it cannot be read or parsed."""
+    text = read_text(path, what)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{what}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", 2)

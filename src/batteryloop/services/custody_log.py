@@ -207,11 +207,11 @@ def proof_bundle(uow: UnitOfWork, signer: LogSigner, index: int) -> dict[str, An
     path = inclusion_proof(uow, index, head.size)
     return {
         "entry": data.decode("utf-8"),
-        "leaf_hash": _b64(merkle.hash_leaf(data)),
+        "leaf_hash": b64(merkle.hash_leaf(data)),
         "leaf_index": index,
         "tree_size": head.size,
-        "inclusion_path": [_b64(h) for h in path],
-        "root_hash": _b64(head.root_hash),
+        "inclusion_path": [b64(h) for h in path],
+        "root_hash": b64(head.root_hash),
         "checkpoint": head.note,
         "public_key": signer.verifier_key,
     }
@@ -229,7 +229,8 @@ class Verdict:
         return {"valid": self.valid, "reason": self.reason}
 
 
-def _b64(digest: bytes) -> str:
+def b64(digest: bytes) -> str:
+    """A hash as standard base64 text (the log's JSON encoding of hashes)."""
     return base64.b64encode(digest).decode("ascii")
 
 

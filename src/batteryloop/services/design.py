@@ -34,7 +34,7 @@ from batteryloop.domain.passport.problems import PassportValidationError, Proble
 from batteryloop.domain.transport import ClassificationInputError
 from batteryloop.services import audit
 from batteryloop.services.calc.design_score import design_score_as_dict
-from batteryloop.storage.access import readable_owner_ids
+from batteryloop.storage.access import may_read_owner, readable_owner_ids
 from batteryloop.storage.repositories.passport import BatteryModel
 from batteryloop.storage.tables import OrganizationRow
 from batteryloop.storage.uow import UnitOfWork
@@ -117,12 +117,8 @@ def _org_names(uow: UnitOfWork, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
 
 def _readable_model(uow: UnitOfWork, actor: Actor, model_id: uuid.UUID) -> BatteryModel:
     model = uow.passports.get_model(model_id)
-    if model is not None and (model.owner_org_id == actor.org_id or actor.system):
+    if model is not None and may_read_owner(uow.connection, actor, model.owner_org_id, DataCategory.PASSPORTS):
         return model
-    if model is not None:
-        owners = uow.session.scalars(readable_owner_ids(actor, DataCategory.PASSPORTS)).all()
-        if model.owner_org_id in owners:
-            return model
     raise NotFoundError(f"no battery model {model_id} you may read", field="model_id")
 
 

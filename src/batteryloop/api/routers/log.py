@@ -7,7 +7,6 @@ record, to those the events' owners share them with.
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated, Any
 
 from cryptography.hazmat.primitives import serialization
@@ -23,10 +22,6 @@ router = APIRouter(prefix="/v1/log", tags=["custody log"], responses=PROBLEM_RES
 SizeQuery = Annotated[int | None, Query(ge=0, description="Tree size; default: the newest signed checkpoint's")]
 
 
-def _b64(digest: bytes) -> str:
-    return base64.b64encode(digest).decode("ascii")
-
-
 @router.get("/key")
 def log_key(platform: PlatformDep) -> dict[str, Any]:
     """The log's identity and public key: pin ``verifier_key`` (C2SP note verifier key) to check checkpoints and
@@ -39,7 +34,7 @@ def log_key(platform: PlatformDep) -> dict[str, Any]:
         "origin": signer.origin,
         "algorithm": "Ed25519",
         "verifier_key": signer.verifier_key,
-        "public_key": _b64(signer.public_key),
+        "public_key": custody_log.b64(signer.public_key),
         "public_key_pem": pem.decode("ascii"),
     }
 
@@ -74,8 +69,8 @@ async def inclusion_proof(
         return {
             "leaf_index": index,
             "tree_size": n,
-            "root_hash": _b64(custody_log.root_hash(uow, n)),
-            "inclusion_path": [_b64(h) for h in path],
+            "root_hash": custody_log.b64(custody_log.root_hash(uow, n)),
+            "inclusion_path": [custody_log.b64(h) for h in path],
         }
 
     return await caller.read(run)
@@ -95,9 +90,9 @@ async def consistency_proof(
         return {
             "size1": size1,
             "size2": n,
-            "root1": _b64(custody_log.root_hash(uow, size1)),
-            "root2": _b64(custody_log.root_hash(uow, n)),
-            "proof": [_b64(h) for h in proof],
+            "root1": custody_log.b64(custody_log.root_hash(uow, size1)),
+            "root2": custody_log.b64(custody_log.root_hash(uow, n)),
+            "proof": [custody_log.b64(h) for h in proof],
         }
 
     return await caller.read(run)

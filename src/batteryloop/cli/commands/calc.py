@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import typer
 
-from batteryloop.cli.common import console, fail
+from batteryloop.cli.common import console, fail, read_text
 from batteryloop.services.calc import CALCULATORS, CalcItemError, get_calculator, run_document
 
 
@@ -30,12 +29,7 @@ def calc(
         get_calculator(topic)
     except CalcItemError as exc:
         fail(exc.detail, 2)
-    try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        fail(f"input: cannot read {file}: {exc.strerror or exc}", 2)
-    except UnicodeDecodeError:
-        fail(f"input: {file} is not UTF-8 text", 2)
+    text = read_text(file, "input")
     if not text.strip():
         fail(f"input: {'stdin' if file == '-' else file} is empty; give a JSON object or list", 2)
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from batteryloop.cli.common import fail
+from batteryloop.cli.common import fail, read_json
 from batteryloop.services.calc import CalcItemError
 from batteryloop.services.certificate import certificate_for_document
 
@@ -29,16 +29,7 @@ def certificate(
     issued: str | None = typer.Option(None, "--issued", help="Date of issue printed, YYYY-MM-DD; default today"),
     print_json: bool = typer.Option(False, "--json", help="Also print the grading result as JSON"),
 ) -> None:
-    try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        fail(f"input: cannot read {file}: {exc.strerror or exc}", 2)
-    except UnicodeDecodeError:
-        fail(f"input: {file} is not UTF-8 text", 2)
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        fail(f"input: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", 2)
+    document = read_json(file)
     if not isinstance(document, dict):
         fail("input: give one JSON object (one lot)", 2)
     try:

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from batteryloop.cli.common import fail
+from batteryloop.cli.common import fail, read_text
 from batteryloop.domain.errors import InvalidInputError
 from batteryloop.services import custody_log
 
@@ -23,17 +23,8 @@ KEY is the log's verifier key (GET /v1/log/key, field verifier_key), as text or 
 """  # noqa: E501
 
 
-def _read(path: str, what: str) -> str:
-    try:
-        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        fail(f"{what}: cannot read {path}: {exc.strerror or exc}", 2)
-    except UnicodeDecodeError:
-        fail(f"{what}: {path} is not UTF-8 text", 2)
-
-
 def _json(path: str, what: str) -> Any:
-    text = _read(path, what)
+    text = read_text(path, what)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -45,7 +36,7 @@ def _key(key: str | None) -> str | None:
         return None
     if "+" in key and not Path(key).exists():
         return key.strip()
-    text = _read(key, "key").strip()
+    text = read_text(key, "key").strip()
     if text.startswith("{"):
         try:
             found = json.loads(text).get("verifier_key")
@@ -83,7 +74,7 @@ def verify(
             hashes = document.get("proof") if isinstance(document, dict) else document
             if not isinstance(hashes, list):
                 fail("proof: expected a JSON list of base64 hashes, or an object with a 'proof' list", 2)
-            old, new = (_read(path, "checkpoint") for path in checkpoints)
+            old, new = (read_text(path, "checkpoint") for path in checkpoints)
             _report(custody_log.verify_consistency_between(old, new, hashes, pinned))
             return
         if checkpoints:

@@ -31,29 +31,31 @@ from batteryloop.storage.uow import UnitOfWork
 from batteryloop.web.errors import PageError
 from batteryloop.web.pages import Pages
 from batteryloop.web.routes.custody import ANOTHER_MEMBER, condition_label, org_names, proof_path, shipment_path
-from batteryloop.web.routes.passport import StatusFilter, custody_path, day, moment_text, number, passport_path
+from batteryloop.web.routes.passport import (
+    NBSP,
+    StatusFilter,
+    custody_path,
+    day,
+    moment_text,
+    number,
+    passport_path,
+    with_unit,
+)
 from batteryloop.web.session import CurrentViewer, PageUow, Viewer
 from batteryloop.web.templating import render
 
 pages = Pages()
 
-NBSP = "\u00a0"
 STATUSES = ("planned", "dispatched", "received", "discrepancy")
-STATUS_LABELS: dict[str, str] = {
-    "planned": "Planned",
-    "dispatched": "Dispatched",
-    "received": "Received",
-    "discrepancy": "Discrepancy",
-}
 _PACKING = re.compile(r"^\s*(L?P\s*\d{3})", re.IGNORECASE)
 
 
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+    return status.replace("_", " ").capitalize()
 
 
 def kg(value: object) -> str:
-    return f"{number(value)}{NBSP}kg"
+    return with_unit(value, "kg")
 
 
 def signed_kg(value: object) -> str:

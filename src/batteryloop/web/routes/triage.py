@@ -44,18 +44,11 @@ register(NavItem("Triage", "/triage", order=40))
 
 QUEUE_LIMIT = 200
 QUEUED_PHASES = (Phase.AT_SITE.value, Phase.PACKED.value)
-ROUTE_LABELS: dict[str, str] = {
-    "reuse": "Reuse",
-    "remanufacture": "Remanufacture",
-    "repurpose": "Repurpose",
-    "recycle": "Recycle",
-    "safety_hold": "Safety hold",
-}
 BINS = 10
 
 
 def route_label(route: str) -> str:
-    return ROUTE_LABELS.get(route, route.replace("_", " ").capitalize())
+    return route.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,9 +166,7 @@ def _consortium_id(uow: UnitOfWork, viewer: Viewer, requested: str | None) -> uu
         try:
             wanted = uuid.UUID(requested)
             return consortium_service.get_consortium(uow, viewer.actor, wanted).id
-        except ValueError:
-            raise not_found from None
-        except NotFoundError:
+        except (ValueError, NotFoundError):
             raise not_found from None
     first = consortium_service.list_consortia(uow, viewer.actor, cursor=None, limit=1).items
     return first[0].id if first else None
@@ -187,21 +178,24 @@ def _soh(value: object) -> float | None:
     return None
 
 
+def _untriaged(base: dict[str, str], why: str) -> QueuedPack:
+    return QueuedPack(**base, soh=None, soh_text="—", route=None, route_text=None, rule=None, next_step=None,
+                      error=f"cannot triage: {why}")  # fmt: skip
+
+
 def triaged(
     uow: UnitOfWork, viewer: Viewer, consortium_id: uuid.UUID | None, row: tuple[str, str | None, str]
 ) -> QueuedPack:
     pid, site, phase = row
     base = {"passport_id": pid, "custody_href": custody_path(pid), "site": site or "—", "phase": phase}
     if consortium_id is None:
-        return QueuedPack(**base, soh=None, soh_text="—", route=None, route_text=None, rule=None, next_step=None,
-                          error="cannot triage: your organisation is in no consortium")  # fmt: skip
+        return _untriaged(base, "your organisation is in no consortium")
     try:
         result = triage_service.triage_passport(
             uow, viewer.actor, pid, consortium_id=consortium_id, raw={"second_life_demand": True}
         )
     except DomainError as exc:
-        return QueuedPack(**base, soh=None, soh_text="—", route=None, route_text=None, rule=None, next_step=None,
-                          error=f"cannot triage: {exc.reason}")  # fmt: skip
+        return _untriaged(base, exc.reason)
     soh = _soh((result.get("inputs") or {}).get("state_of_health"))
     found = result.get("chemistry_mismatch")
     mismatch = f"passport says {found['declared'] or 'nothing'}, identified {found['identified']}" if found else None
