@@ -36,6 +36,7 @@ from batteryloop.domain.errors import NotFoundError
 from batteryloop.domain.organization import DataCategory
 from batteryloop.domain.recovery import RECOVERY_ELEMENTS, get_targets
 from batteryloop.domain.recovery.batch import LotBatch, recovery_many
+from batteryloop.domain.recovery.compute import check_targets
 from batteryloop.services.lot_ledger import MG, ledger_of, mg
 from batteryloop.storage.access import may_read_owner
 from batteryloop.storage.tables import FacilityRow, LotRow, OrganizationRow
@@ -213,19 +214,17 @@ def annual_report(uow: UnitOfWork, actor: Actor, recycler_org_id: uuid.UUID, yea
             x: (g["element_counted_kg"][x] / g["element_input_kg"][x] if g["element_input_kg"][x] else None)
             for x in RECOVERY_ELEMENTS
         }
-        targets = []
-        for t in get_targets().for_group(name):
-            rate = efficiency if t.element is None else recovery[t.element]
-            targets.append(
-                {
-                    "metric": t.metric,
-                    "element": t.element,
-                    "target": str(t.target),
-                    "deadline": t.deadline.isoformat(),
-                    "applies": t.applies(period_end, "period_end_on_or_after_deadline"),
-                    "met": None if rate is None else rate >= t.target,
-                }
-            )
+        targets = [
+            {
+                "metric": t.metric,
+                "element": t.element,
+                "target": str(t.target),
+                "deadline": t.deadline.isoformat(),
+                "applies": t.applies,
+                "met": t.met,
+            }
+            for t in check_targets(name, period_end, "period_end_on_or_after_deadline", efficiency, recovery)
+        ]
         out_groups.append(
             {
                 "battery_group": name,

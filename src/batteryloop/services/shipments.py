@@ -257,9 +257,7 @@ def dispatch(uow: UnitOfWork, actor: Actor, shipment_id: uuid.UUID, raw: object)
          "details": {"packaging": i.packaging}}
         for i in unpacked
     ]  # fmt: skip
-    weighed = {"mass_kg": gross, "basis": "gross", "scope": "load"} | (
-        {"scale_id": body["scale_id"]} if body.get("scale_id") else {}
-    )
+    weighed = _load_weighing(gross, body)
     events.append({"kind": "weighed", "items": pids, "occurred_at": format_datetime(at), "site": row.from_site,
                    "details": weighed})  # fmt: skip
     details = {"shipment_id": row.code, "to_site": row.to_site}
@@ -272,6 +270,13 @@ def dispatch(uow: UnitOfWork, actor: Actor, shipment_id: uuid.UUID, raw: object)
     row.dispatch_leaf_index = recorded.first_leaf_index + len(events) - 2  # the weighing
     uow.session.flush()
     return shipment_view(uow, actor, row.id)
+
+
+def _load_weighing(gross: float, body: dict[str, Any]) -> dict[str, Any]:
+    """The details of weighing a shipment's whole load: gross mass, and the scale when given."""
+    return {"mass_kg": gross, "basis": "gross", "scope": "load"} | (
+        {"scale_id": body["scale_id"]} if body.get("scale_id") else {}
+    )
 
 
 def receive(uow: UnitOfWork, actor: Actor, shipment_id: uuid.UUID, raw: object) -> dict[str, Any]:
@@ -287,9 +292,7 @@ def receive(uow: UnitOfWork, actor: Actor, shipment_id: uuid.UUID, raw: object) 
     if row.dispatched_at is not None and at < row.dispatched_at.astimezone(UTC):
         raise InvalidInputError("the receipt is before the dispatch", field="occurred_at")
     pids = [i.passport_id for i in _items(uow, row.id)]
-    weighed = {"mass_kg": gross, "basis": "gross", "scope": "load"} | (
-        {"scale_id": body["scale_id"]} if body.get("scale_id") else {}
-    )
+    weighed = _load_weighing(gross, body)
     events = [
         {"kind": "received", "items": pids, "occurred_at": format_datetime(at), "site": row.to_site,
          "details": {"shipment_id": row.code}},

@@ -743,9 +743,12 @@ def _score_crm(facts: DesignFacts, c: Criterion, missing: Decimal, crm: CrmConte
 
 
 # ------------------------------------------------------------------------------------------ the score
-def _breakdown(facts: DesignFacts) -> tuple[tuple[CriterionScore, ...], CrmContent | None]:
+def _breakdown(
+    facts: DesignFacts, crm: CrmContent | None = None
+) -> tuple[tuple[CriterionScore, ...], CrmContent | None]:
+    """The score per criterion; ``crm``: the CRM content when already computed for the same materials and mass."""
     ref = get_design_criteria()
-    crm = calculate_crm_content(facts)
+    crm = crm if crm is not None else calculate_crm_content(facts)
     c = ref.criteria
     simple = {
         "joining": _score_joining,
@@ -823,7 +826,9 @@ def _improved(facts: DesignFacts, criterion: str) -> tuple[DesignFacts, str] | N
     return None  # material mix and CRM value follow from the chemistry; no single design change is advised
 
 
-def _advise(facts: DesignFacts, lines: Sequence[CriterionScore], total: Decimal) -> tuple[Advice, ...]:
+def _advise(
+    facts: DesignFacts, lines: Sequence[CriterionScore], total: Decimal, crm: CrmContent | None
+) -> tuple[Advice, ...]:
     ref = get_design_criteria()
     time_params = ref.criteria["disassembly_time"].params
     advice: list[Advice] = []
@@ -834,7 +839,7 @@ def _advise(facts: DesignFacts, lines: Sequence[CriterionScore], total: Decimal)
         if change is None:
             continue
         better, action = change
-        new_lines, _ = _breakdown(better)
+        new_lines, _ = _breakdown(better, crm)  # no advised change touches materials or pack mass
         gain = _total(new_lines) - total
         if gain <= 0:
             continue
@@ -878,7 +883,7 @@ def score_design(facts: DesignFacts) -> DesignScore:
         inputs=facts,
         total=total,
         breakdown=lines,
-        advice=_advise(facts, lines, total),
+        advice=_advise(facts, lines, total, crm),
         crm=crm,
         assumptions=tuple(assumptions),
     )

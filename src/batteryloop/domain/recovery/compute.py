@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 
 from batteryloop.domain.passport.problems import Problem
@@ -202,6 +203,34 @@ def _counted_mass(lot: Lot, o: Output) -> Decimal:
     return mass
 
 
+def check_targets(
+    battery_group: str,
+    period_end: date,
+    rule: str,
+    efficiency: Decimal | None,
+    recovery: Mapping[str, Decimal | None],
+) -> tuple[TargetCheck, ...]:
+    """Every dated target of the group, whether it applies to the period and whether the rate meets it.
+
+    ``rule`` is the ``target_effective_rule``; rates are compared unrounded and inclusively; ``met`` is ``None``
+    where the rate is not applicable.
+    """
+    checks = []
+    for t in get_targets().for_group(battery_group):
+        rate = efficiency if t.element is None else recovery[t.element]
+        checks.append(
+            TargetCheck(
+                metric=t.metric,
+                element=t.element,
+                target=t.target,
+                deadline=t.deadline,
+                applies=t.applies(period_end, rule),
+                met=None if rate is None else rate >= t.target,
+            )
+        )
+    return tuple(checks)
+
+
 def compute_recovery(lot: Lot) -> Recovery:
     """Recycling efficiency, material recovery, the dated targets and the mass balance of ``lot``."""
     order, by_facility = _chain(lot)
@@ -299,19 +328,7 @@ def compute_recovery(lot: Lot) -> Recovery:
                 f"{', '.join(sorted(o.recovered_elements)) or 'no element'}"
             )
     efficiency = numerator / denominator
-    checks = []
-    for t in get_targets().for_group(lot.battery_group):
-        rate = efficiency if t.element is None else recovery[t.element]
-        checks.append(
-            TargetCheck(
-                metric=t.metric,
-                element=t.element,
-                target=t.target,
-                deadline=t.deadline,
-                applies=t.applies(lot.period_end, opts.target_effective_rule),
-                met=None if rate is None else rate >= t.target,
-            )
-        )
+    checks = check_targets(lot.battery_group, lot.period_end, opts.target_effective_rule, efficiency, recovery)
     return Recovery(
         recycling_efficiency=efficiency,
         material_recovery=recovery,
@@ -330,4 +347,4 @@ def calculate_recovery(raw: Mapping[str, object]) -> Recovery:
     return compute_recovery(check_lot(raw))
 
 
-__all__ = ["calculate_recovery", "compute_recovery"]
+__all__ = ["calculate_recovery", "check_targets", "compute_recovery"]
